@@ -1,0 +1,56 @@
+"""nnkit: the small NumPy helper package of the course "How neural networks learn".
+
+Simple and readable rather than general: every layer is a few lines whose backward pass mirrors its
+forward pass, so a learner can open the file and recognise the code written in the lessons.
+
+Rooms of the package (one idea per module):
+    data/          MNIST (shipped, checksummed), toy 2-D sets, pixel-art digits
+    functions      relu, sigmoid, tanh, softmax, cross_entropy
+    layers         Linear, ReLU, Sigmoid, Tanh          (forward / backward, params / grads)
+    losses         SoftmaxCrossEntropy, MSE, BinaryCrossEntropy
+    model          Sequential, mlp
+    optimizers     SGD, Momentum, AdaGrad, Adam         (update(params, grads))
+    training       train, evaluate, minibatches, History
+    metrics        accuracy, confusion_matrix
+    gradcheck      numerical_gradient, rel_error, check_gradients
+    autodiff       Value: a tiny reverse-mode automatic differentiation (lesson 7)
+    plotting, widgets   figures and interactive widgets of the lessons (matplotlib / ipywidgets, lazy)
+    course, grading, slides   tools for instructors
+
+Shape convention: rows are examples. X (N, D), W (D, M), b (M,), integer labels y (N,).
+"""
+from .errors import ShapeError, DataError, TrainingDiverged
+from .functions import relu, sigmoid, tanh, softmax, one_hot, cross_entropy
+from .layers import Layer, Linear, ReLU, Sigmoid, Tanh
+from .losses import SoftmaxCrossEntropy, MSE, BinaryCrossEntropy
+from .model import Sequential, mlp
+from .optimizers import SGD, Momentum, AdaGrad, Adam
+from .training import train, evaluate, minibatches, History
+from .metrics import accuracy, confusion_matrix
+from .gradcheck import numerical_gradient, rel_error, check_gradients
+from .data import load_mnist, two_clouds, moons, circles
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ShapeError", "DataError", "TrainingDiverged",
+    "relu", "sigmoid", "tanh", "softmax", "one_hot", "cross_entropy",
+    "Layer", "Linear", "ReLU", "Sigmoid", "Tanh",
+    "SoftmaxCrossEntropy", "MSE", "BinaryCrossEntropy",
+    "Sequential", "mlp", "SGD", "Momentum", "AdaGrad", "Adam",
+    "train", "evaluate", "minibatches", "History", "accuracy", "confusion_matrix",
+    "numerical_gradient", "rel_error", "check_gradients",
+    "load_mnist", "two_clouds", "moons", "circles", "Value",
+]
+
+# Submodules that need matplotlib / ipywidgets (or are only for instructors) load on first use.
+_LAZY_MODULES = {"plotting", "widgets", "autodiff", "landscape", "course", "grading", "slides", "doctor", "bench"}
+
+
+def __getattr__(name):
+    import importlib
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "Value":
+        return importlib.import_module(".autodiff", __name__).Value
+    raise AttributeError(f"module 'nnkit' has no attribute {name!r}")

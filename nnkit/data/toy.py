@@ -1,0 +1,63 @@
+"""Small seeded toy data sets in 2-D: two Gaussian clouds, two moons, two circles.
+
+Each returns ``X`` of shape (N, 2) and integer labels ``y`` of shape (N,), shuffled with the seed.
+"""
+import numpy as np
+
+__all__ = ["two_clouds", "moons", "circles"]
+
+
+def _check_n(n, name, minimum=2):
+    n = int(n)
+    if n < minimum:
+        raise ValueError(f"{name}: n must be at least {minimum}, got {n}.")
+    return n
+
+
+def _shuffle(X, y, rng):
+    order = rng.permutation(len(X))
+    return X[order], y[order]
+
+
+def two_clouds(n=500, centers=((0.0, 0.0), (3.0, 2.0)), std=1.0, seed=0):
+    """Two round Gaussian clouds of ``n`` points each (so N = 2n); class k is centred at ``centers[k]``."""
+    n = _check_n(n, "two_clouds", 1)
+    centers = np.asarray(centers, dtype=float)
+    if centers.shape != (2, 2):
+        raise ValueError(f"two_clouds: centers must be two (x, y) points, shape (2, 2); got {centers.shape}.")
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([rng.standard_normal((n, 2)) * std + centers[k] for k in (0, 1)])
+    y = np.repeat(np.arange(2), n)
+    return _shuffle(X, y, rng)
+
+
+def moons(n=200, noise=0.2, seed=0):
+    """Two interleaving half circles ("moons") of ``n`` points in total, with Gaussian noise of std ``noise``.
+
+    Class 0: the upper arc (cos t, sin t); class 1: the lower arc (1 - cos t, 0.5 - sin t), t in [0, pi].
+    """
+    n = _check_n(n, "moons")
+    rng = np.random.default_rng(seed)
+    n0 = n // 2
+    t0 = np.linspace(0, np.pi, n0)
+    t1 = np.linspace(0, np.pi, n - n0)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
+    y = np.r_[np.zeros(n0, dtype=np.int64), np.ones(n - n0, dtype=np.int64)]
+    X = X + rng.normal(scale=noise, size=X.shape)
+    return _shuffle(X, y, rng)
+
+
+def circles(n=200, noise=0.1, factor=0.5, seed=0):
+    """Two concentric circles of ``n`` points in total: class 0 the outer (radius 1), class 1 the inner
+    (radius ``factor``), with Gaussian noise of std ``noise``."""
+    n = _check_n(n, "circles")
+    if not 0 < factor < 1:
+        raise ValueError(f"circles: factor (inner radius / outer radius) must be between 0 and 1, got {factor}.")
+    rng = np.random.default_rng(seed)
+    n0 = n // 2
+    t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
+    t1 = np.linspace(0, 2 * np.pi, n - n0, endpoint=False)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], factor * np.c_[np.cos(t1), np.sin(t1)]])
+    y = np.r_[np.zeros(n0, dtype=np.int64), np.ones(n - n0, dtype=np.int64)]
+    X = X + rng.normal(scale=noise, size=X.shape)
+    return _shuffle(X, y, rng)

@@ -1,0 +1,147 @@
+"""Losses: ``forward(y_hat, y)`` returns the mean loss as a float, ``backward()`` returns dL/dy_hat.
+
+Every loss averages over the N examples of the batch, so the learning rate does not depend on the
+batch size.
+"""
+import numpy as np
+
+from .errors import ShapeError, check_array, check_labels
+from . import functions as F
+
+__all__ = ["SoftmaxCrossEntropy", "MSE", "BinaryCrossEntropy"]
+
+
+class Loss:
+    def __call__(self, y_hat, y):
+        return self.forward(y_hat, y)
+
+    def _need_forward(self):
+        raise ShapeError(f"{type(self).__name__}.backward was called before forward: compute the loss first.")
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class SoftmaxCrossEntropy(Loss):
+    """Softmax followed by cross-entropy, fused for speed and numerical stability.
+
+    forward(scores (N, C), y (N,) integer labels):
+        probs = softmax(scores),  L = -1/N sum_n log probs[n, y_n]
+    backward() -> dL/dscores = (probs - one_hot(y)) / N   (N, C)
+    After forward, ``probs`` holds the probabilities.
+    """
+
+    def __init__(self):
+        self.probs = None
+        self.y = None
+
+    def forward(self, scores, y):
+        if not isinstance(scores, np.ndarray) or scores.ndim != 2 or scores.shape[1] < 2:
+            scores = check_array(scores, "scores", ndim=2, floating=True, where="SoftmaxCrossEntropy")
+            if scores.shape[1] < 2:
+                raise ShapeError("SoftmaxCrossEntropy: scores must have one column per class (at least 2), but "
+                                 f"they have shape {scores.shape}. For two classes with one output use "
+                                 "BinaryCrossEntropy(from_logits=True).")
+        y = check_labels(y, scores.shape[1], n=len(scores), where="SoftmaxCrossEntropy")
+        if len(y) == 0:
+            raise ShapeError("SoftmaxCrossEntropy: the batch is empty.")
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        sums = exp.sum(axis=1, keepdims=True)
+        rows = np.arange(len(y))
+        loss = np.mean(np.log(sums[:, 0]) - shifted[rows, y])
+        self.probs = exp / sums
+        self.y = y
+        return float(loss)
+
+    def backward(self):
+        if self.probs is None:
+            self._need_forward()
+        dscores = self.probs.copy()
+        dscores[np.arange(len(self.y)), self.y] -= 1.0
+        dscores /= len(self.y)
+        return dscores
+
+
+class MSE(Loss):
+    """Mean squared error over all elements: L = mean((y_hat - t)^2).
+
+    forward(y_hat, t): both of exactly the same shape, e.g. (N, M).
+    backward() -> dL/dy_hat = 2 (y_hat - t) / y_hat.size
+    (Lesson 02 writes the sum version ||Xw - t||^2 / 2 by hand; it differs only by a constant factor.)
+    """
+
+    def __init__(self):
+        self.diff = None
+
+    def forward(self, y_hat, t):
+        y_hat = check_array(y_hat, "y_hat", floating=True, where="MSE")
+        t = check_array(t, "t", floating=True, where="MSE")
+        if y_hat.shape != t.shape:
+            raise ShapeError(f"MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat.shape} and "
+                             f"t has shape {t.shape}. (N,) and (N, 1) are different on purpose: reshape t with "
+                             f"t.reshape(y_hat.shape) if that is what you mean.")
+        self.diff = y_hat - t
+        return float(np.mean(self.diff ** 2))
+
+    def backward(self):
+        if self.diff is None:
+            self._need_forward()
+        return 2.0 * self.diff / self.diff.size
+
+
+class BinaryCrossEntropy(Loss):
+    """Binary cross-entropy for two classes, labels y in {0, 1} of shape (N,).
+
+    forward(p, y): ``p`` of shape (N, 1) or (N,) is the predicted probability of class 1;
+        L = -1/N sum_n [ y_n log p_n + (1 - y_n) log(1 - p_n) ]
+    This is the mean negative log of the probability the model gave to the right class. (The product of
+    those probabilities over all examples is the likelihood; the loss is minus its log, averaged.)
+    With ``from_logits=True``, ``forward`` takes raw scores z and applies the sigmoid itself (fused,
+    stable): L = mean(log(1 + e^z) - y z), and backward gives (sigmoid(z) - y) / N.
+    """
+
+    def __init__(self, from_logits=False, eps=1e-12):
+        self.from_logits = from_logits
+        self.eps = eps
+        self.p = self.z = self.t = None
+
+    def _prepare(self, p, y):
+        p = check_array(p, "p", floating=True, where="BinaryCrossEntropy")
+        if not (p.ndim == 1 or (p.ndim == 2 and p.shape[1] == 1)):
+            raise ShapeError(f"BinaryCrossEntropy: predictions must have shape (N, 1) or (N,), but they have shape "
+                             f"{p.shape}. For more than two classes use SoftmaxCrossEntropy.")
+        y = check_array(y, "y", where="BinaryCrossEntropy")
+        if y.ndim != 1:
+            raise ShapeError(f"BinaryCrossEntropy: labels y must have shape (N,), but they have shape {y.shape}."
+                             + (" Use y.ravel()." if y.ndim == 2 and 1 in y.shape else ""))
+        if len(y) != len(p):
+            raise ShapeError(f"BinaryCrossEntropy: {len(p)} predictions but {len(y)} labels.")
+        t = y.astype(p.dtype)
+        if np.any((t < 0) | (t > 1)) or not np.all(np.isfinite(t)):
+            raise ShapeError("BinaryCrossEntropy: labels must be 0 or 1 (or probabilities between 0 and 1), but "
+                             f"they range from {y.min()} to {y.max()}.")
+        return p, t.reshape(p.shape)      # explicit: a column of predictions gets a column of labels
+
+    def forward(self, p, y):
+        p, t = self._prepare(p, y)
+        self.t = t
+        if self.from_logits:
+            self.z = p
+            # log(1 + e^z) - t z, written so that e^z never overflows
+            loss = np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p)))
+            return float(np.mean(loss))
+        if np.any((p < 0) | (p > 1)):
+            raise ShapeError("BinaryCrossEntropy: predictions must be probabilities in [0, 1]; got values from "
+                             f"{p.min():.3g} to {p.max():.3g}. Apply a sigmoid first or use from_logits=True.")
+        self.p = np.clip(p, self.eps, 1 - self.eps)
+        return float(-np.mean(t * np.log(self.p) + (1 - t) * np.log(1 - self.p)))
+
+    def backward(self):
+        if self.t is None:
+            self._need_forward()
+        n = len(self.t)
+        if self.from_logits:
+            return (F.sigmoid(self.z) - self.t) / n
+        p = self.p
+        return (p - self.t) / (p * (1 - p)) / n

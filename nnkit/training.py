@@ -1,0 +1,175 @@
+"""The training loop: mini-batches in a seeded order, a progress bar, a per-epoch history, and a
+clear stop when the loss becomes NaN or infinite."""
+import math
+import time
+
+import numpy as np
+
+from .errors import ShapeError, TrainingDiverged, check_array, check_same_rows
+from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy, MSE
+from .metrics import to_labels
+
+__all__ = ["train", "evaluate", "minibatches", "History"]
+
+
+def minibatches(X, y, batch_size, seed=0, shuffle=True):
+    """Yield (X_batch, y_batch) pairs that cover the data once, in an order fixed by ``seed``.
+
+    The last batch is smaller when N is not a multiple of ``batch_size``.
+    """
+    X = check_array(X, "X", where="minibatches")
+    y = check_array(y, "y", where="minibatches")
+    check_same_rows(X, y, where="minibatches")
+    batch_size = int(batch_size)
+    if batch_size < 1:
+        raise ValueError(f"minibatches: batch_size must be at least 1, got {batch_size}.")
+    order = np.random.default_rng(seed).permutation(len(X)) if shuffle else np.arange(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        yield X[idx], y[idx]
+
+
+class History(list):
+    """One dict per epoch: epoch, loss, accuracy, val_loss, val_accuracy, seconds."""
+
+    def as_dict(self):
+        """Column view: {"loss": [...], "accuracy": [...], ...}."""
+        keys = self[0].keys() if self else []
+        return {k: [row[k] for row in self] for k in keys}
+
+    @property
+    def last(self):
+        return self[-1] if self else None
+
+    def __repr__(self):
+        if not self:
+            return "History([])"
+        lines = []
+        for row in self:
+            parts = [f"epoch {row['epoch']:>3}", f"loss {row['loss']:.4f}"]
+            for key in ("accuracy", "val_loss", "val_accuracy"):
+                if row.get(key) is not None:
+                    parts.append(f"{key} {row[key]:.4f}")
+            parts.append(f"{row['seconds']:.2f} s")
+            lines.append("  ".join(parts))
+        return "\n".join(lines)
+
+
+def _is_classifier(loss):
+    return isinstance(loss, (SoftmaxCrossEntropy, BinaryCrossEntropy))
+
+
+def _count_correct(loss, out, yb):
+    if isinstance(loss, SoftmaxCrossEntropy):
+        return int(np.count_nonzero(out.argmax(axis=1) == yb))
+    cut = 0.0 if getattr(loss, "from_logits", False) else 0.5
+    return int(np.count_nonzero((out.reshape(len(yb)) >= cut) == (yb >= 0.5)))
+
+
+def evaluate(model, loss, X, y, batch_size=1000):
+    """Mean loss and accuracy (None for regression losses) of ``model`` on (X, y), without training."""
+    X = check_array(X, "X", where="evaluate")
+    y = check_array(y, "y", where="evaluate")
+    check_same_rows(X, y, where="evaluate")
+    total, correct = 0.0, 0
+    for start in range(0, len(X), batch_size):
+        Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+        out = model.forward(Xb)
+        total += loss.forward(out, yb) * len(Xb)
+        if _is_classifier(loss):
+            correct += _count_correct(loss, out, yb)
+    acc = correct / len(X) if _is_classifier(loss) else None
+    return total / len(X), acc
+
+
+def _make_bar(total, enabled, desc):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm     # imported here so that `import nnkit` stays fast
+    return tqdm(total=total, desc=desc, unit="batch", leave=True, mininterval=0.5)
+
+
+def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_val=None, y_val=None,
+          progress=True, shuffle=True):
+    """Train ``model`` on (X, y) with mini-batch gradient descent and return a :class:`History`.
+
+    For each epoch: shuffle the examples (seeded), and for each batch
+        out = model.forward(Xb); L = loss.forward(out, yb); model.backward(loss.backward());
+        optimizer.update(model.params, model.grads)
+    Shapes: X (N, D); y (N,) integer labels for classification, or targets (N, M) for MSE.
+    If the loss becomes NaN or infinite, training stops with :class:`TrainingDiverged` explaining why;
+    the model's parameters are put back to where they were at the start of that epoch, and
+    ``error.history`` holds the finished epochs.
+    """
+    X = check_array(X, "X", ndim=2, where="train")
+    y = check_array(y, "y", where="train")
+    check_same_rows(X, y, where="train")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("train: give both X_val and y_val, or neither.")
+    if X_val is not None:
+        X_val = check_array(X_val, "X_val", ndim=2, where="train")
+        if X_val.shape[1] != X.shape[1]:
+            raise ShapeError(f"train: X_val must have {X.shape[1]} columns like X, but it has shape {X_val.shape}.")
+    epochs, batch_size = int(epochs), int(batch_size)
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"train: epochs and batch_size must be at least 1, got epochs={epochs}, "
+                         f"batch_size={batch_size}.")
+    classify = _is_classifier(loss)
+    n = len(X)
+    n_batches = math.ceil(n / batch_size)
+    rng = np.random.default_rng(seed)
+    history = History()
+    bar = _make_bar(epochs * n_batches, progress, f"epoch 1/{epochs}")
+    step = 0
+    try:
+        for epoch in range(1, epochs + 1):
+            start_time = time.perf_counter()
+            backup = {k: p.copy() for k, p in model.params.items()}
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            total, correct = 0.0, 0
+            if bar is not None:
+                bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
+            for b in range(n_batches):
+                idx = order[b * batch_size:(b + 1) * batch_size]
+                Xb, yb = X[idx], y[idx]
+                out = model.forward(Xb)
+                L = loss.forward(out, yb)
+                if not math.isfinite(L):
+                    for k, p in model.params.items():
+                        p[...] = backup[k]
+                    lr = getattr(optimizer, "lr", None)
+                    hint = (f"The learning rate is probably too high (lr={lr:g}): each step overshoots, the "
+                            f"numbers grow until they overflow. Try a smaller one, e.g. lr={lr / 10:g}."
+                            if lr is not None else "The learning rate is probably too high.")
+                    raise TrainingDiverged(
+                        f"Training stopped: the loss became {L} in epoch {epoch}, batch {b + 1} of {n_batches} "
+                        f"(after {step} updates). {hint} Other causes: inputs that are not scaled to a small "
+                        f"range (divide pixel values by 255), or a log of zero in a hand-written loss. The model's "
+                        f"parameters were restored to where they were at the start of epoch {epoch}; "
+                        f"the finished epochs are in error.history.",
+                        history=history, epoch=epoch, step=step, loss=L)
+                model.backward(loss.backward())
+                optimizer.update(model.params, model.grads)
+                step += 1
+                total += L * len(idx)
+                if classify:
+                    correct += _count_correct(loss, out, yb)
+                if bar is not None:
+                    bar.update(1)
+            row = {"epoch": epoch, "loss": total / n, "accuracy": correct / n if classify else None,
+                   "val_loss": None, "val_accuracy": None}
+            if X_val is not None:
+                row["val_loss"], row["val_accuracy"] = evaluate(model, loss, X_val, y_val)
+            row["seconds"] = time.perf_counter() - start_time
+            history.append(row)
+            if bar is not None:
+                post = {"loss": f"{row['loss']:.4f}"}
+                if classify:
+                    post["acc"] = f"{row['accuracy']:.4f}"
+                if row["val_accuracy"] is not None:
+                    post["val_acc"] = f"{row['val_accuracy']:.4f}"
+                bar.set_postfix(post, refresh=True)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
