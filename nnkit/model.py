@@ -5,7 +5,12 @@ from .errors import ShapeError, check_array
 from .layers import Layer, Linear, ReLU, Sigmoid, Tanh
 from . import functions as F
 
-__all__ = ["Sequential", "mlp"]
+__all__ = ["Sequential", "mlp", "ParamDict"]
+
+
+class ParamDict(dict):
+    """A dict of named parameter arrays that may also carry ``flat``: one array they are all views of."""
+    flat = None
 
 
 class Sequential:
@@ -24,11 +29,37 @@ class Sequential:
         if not layers:
             raise ValueError("Sequential needs at least one layer, e.g. Sequential(Linear(784, 10)).")
         self.layers = list(layers)
-        self.params, self.grads = {}, {}
+        self.params, self.grads = ParamDict(), ParamDict()
         for i, layer in enumerate(self.layers):
             for name in getattr(layer, "params", {}):
                 self.params[f"{i}.{name}"] = layer.params[name]
                 self.grads[f"{i}.{name}"] = layer.grads[name]
+        self._pack()
+
+    def _pack(self):
+        """Move all parameters (and all gradients) into one flat array each; the layers keep views of it.
+
+        Nothing changes for the layers or for code that uses ``params``/``grads`` by name, but an optimizer
+        can update every parameter with a handful of NumPy calls on ``params.flat`` instead of a handful
+        per array: for small networks that is most of the time an update takes.
+        """
+        arrays = list(self.params.values())
+        if not arrays or len({a.dtype for a in arrays}) != 1:
+            return
+        dtype = arrays[0].dtype
+        total = sum(a.size for a in arrays)
+        flat_p, flat_g = np.empty(total, dtype), np.zeros(total, dtype)
+        offset = 0
+        layer_keys = [(layer, name) for layer in self.layers for name in getattr(layer, "params", {})]
+        for (layer, name), key in zip(layer_keys, list(self.params)):
+            p = layer.params[name]
+            view_p = flat_p[offset:offset + p.size].reshape(p.shape)
+            view_g = flat_g[offset:offset + p.size].reshape(p.shape)
+            view_p[...] = p
+            layer.params[name] = self.params[key] = view_p
+            layer.grads[name] = self.grads[key] = view_g
+            offset += p.size
+        self.params.flat, self.grads.flat = flat_p, flat_g
 
     def __call__(self, X):
         return self.forward(X)

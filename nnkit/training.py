@@ -121,6 +121,9 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     history = History()
     bar = _make_bar(epochs * n_batches, progress, f"epoch 1/{epochs}")
     step = 0
+    # Overflow on the way to a NaN loss is reported once, clearly, by the check below, not as warnings.
+    quiet = np.errstate(over="ignore", invalid="ignore")
+    quiet.__enter__()
     try:
         for epoch in range(1, epochs + 1):
             start_time = time.perf_counter()
@@ -170,6 +173,7 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
                     post["val_acc"] = f"{row['val_accuracy']:.4f}"
                 bar.set_postfix(post, refresh=True)
     finally:
+        quiet.__exit__(None, None, None)
         if bar is not None:
             bar.close()
     return history

@@ -1,0 +1,197 @@
+"""Benchmark: train 784-100-100-10 ReLU with Adam (lr 1e-3), batch 100, float32 on MNIST.
+
+    python -m nnkit bench [--epochs 10] [--json] [--compare-torch] [--compare-numpy]
+
+Prints the time of each epoch and the test accuracy after it. ``--compare-torch`` trains the same
+model with PyTorch (if installed) in the same run, alternating epochs so that both see the same
+machine state, and prints the ratio of the median epoch times (nnkit / torch).
+``--compare-numpy`` does the same with a hand-written NumPy loop (no nnkit), to show what nnkit's
+layers add on top of raw NumPy.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+
+SIZES = (784, 100, 100, 10)
+
+
+class _NnkitRunner:
+    name = "nnkit"
+
+    def __init__(self, seed, lr):
+        import nnkit
+        self.nnkit = nnkit
+        self.model = nnkit.mlp(SIZES, seed=seed, dtype=np.float32)
+        self.loss = nnkit.SoftmaxCrossEntropy()
+        self.opt = nnkit.Adam(lr)
+
+    def epoch(self, X, y, order, batch_size):
+        model, loss, opt = self.model, self.loss, self.opt
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            loss.forward(model.forward(X[idx]), y[idx])
+            model.backward(loss.backward())
+            opt.update(model.params, model.grads)
+
+    def accuracy(self, X, y):
+        return float(np.mean(self.model.predict(X) == y))
+
+
+class _NumpyRunner:
+    """The same network written directly in NumPy, as a learner would after lesson 6."""
+    name = "numpy"
+
+    def __init__(self, seed, lr):
+        rng = np.random.default_rng(seed)
+        self.p = {}
+        for i, (d, m) in enumerate(zip(SIZES[:-1], SIZES[1:])):
+            self.p[f"W{i}"] = (rng.standard_normal((d, m)) * np.sqrt(2.0 / d)).astype(np.float32)
+            self.p[f"b{i}"] = np.zeros(m, np.float32)
+        self.m = {k: np.zeros_like(v) for k, v in self.p.items()}
+        self.v = {k: np.zeros_like(v) for k, v in self.p.items()}
+        self.t, self.lr = 0, lr
+
+    def epoch(self, X, y, order, batch_size):
+        p = self.p
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            x0, yb = X[idx], y[idx]
+            h1 = np.maximum(x0 @ p["W0"] + p["b0"], 0)
+            h2 = np.maximum(h1 @ p["W1"] + p["b1"], 0)
+            s = h2 @ p["W2"] + p["b2"]
+            e = np.exp(s - s.max(axis=1, keepdims=True))
+            d = e / e.sum(axis=1, keepdims=True)
+            d[np.arange(len(yb)), yb] -= 1
+            d /= len(yb)
+            g = {"W2": h2.T @ d, "b2": d.sum(0)}
+            d = (d @ p["W2"].T) * (h2 > 0)
+            g["W1"], g["b1"] = h1.T @ d, d.sum(0)
+            d = (d @ p["W1"].T) * (h1 > 0)
+            g["W0"], g["b0"] = x0.T @ d, d.sum(0)
+            self.t += 1
+            c1, c2 = 1 - 0.9 ** self.t, 1 - 0.999 ** self.t
+            for k in p:
+                self.m[k] = 0.9 * self.m[k] + 0.1 * g[k]
+                self.v[k] = 0.999 * self.v[k] + 0.001 * g[k] * g[k]
+                p[k] -= self.lr * (self.m[k] / c1) / (np.sqrt(self.v[k] / c2) + 1e-8)
+
+    def accuracy(self, X, y):
+        p = self.p
+        h = np.maximum(X @ p["W0"] + p["b0"], 0)
+        h = np.maximum(h @ p["W1"] + p["b1"], 0)
+        return float(np.mean((h @ p["W2"] + p["b2"]).argmax(1) == y))
+
+
+class _TorchRunner:
+    name = "torch"
+
+    def __init__(self, seed, lr):
+        import torch
+        self.torch = torch
+        torch.manual_seed(seed)
+        layers = []
+        for i, (d, m) in enumerate(zip(SIZES[:-1], SIZES[1:])):
+            layers.append(torch.nn.Linear(d, m))
+            if i < len(SIZES) - 2:
+                layers.append(torch.nn.ReLU())
+        self.model = torch.nn.Sequential(*layers)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=lr)
+        self.loss = torch.nn.CrossEntropyLoss()
+
+    def epoch(self, X, y, order, batch_size):
+        torch = self.torch
+        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+        ot = torch.from_numpy(order)
+        for start in range(0, len(X), batch_size):
+            idx = ot[start:start + batch_size]
+            self.opt.zero_grad(set_to_none=True)
+            loss = self.loss(self.model(Xt[idx]), yt[idx])
+            loss.backward()
+            self.opt.step()
+
+    def accuracy(self, X, y):
+        with self.torch.no_grad():
+            out = self.model(self.torch.from_numpy(X)).argmax(1).numpy()
+        return float(np.mean(out == y))
+
+
+def run(epochs=10, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare_numpy=False, log=print):
+    """Train and time; returns the result dict that ``--json`` prints."""
+    from .data import load_mnist
+    Xtr, ytr, Xte, yte = load_mnist(flatten=True, normalize=True, dtype=np.float32)
+    runners = [_NnkitRunner(seed, lr)]
+    if compare_numpy:
+        runners.append(_NumpyRunner(seed, lr))
+    if compare_torch:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            raise SystemExit("--compare-torch needs PyTorch: pip install torch (CPU build), then run again.")
+        runners.append(_TorchRunner(seed, lr))
+    rng = np.random.default_rng(seed)
+    times = {r.name: [] for r in runners}
+    accs = {r.name: [] for r in runners}
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(len(Xtr))
+        # alternate who goes first, so neither always runs on a "warmer" machine
+        for r in (runners if epoch % 2 else runners[::-1]):
+            t0 = time.perf_counter()
+            r.epoch(Xtr, ytr, order, batch_size)
+            times[r.name].append(time.perf_counter() - t0)
+            accs[r.name].append(r.accuracy(Xte, yte))
+        log("  ".join(f"{r.name}: epoch {epoch:>2} {times[r.name][-1]:.2f} s  test acc {accs[r.name][-1]:.4f}"
+                      for r in runners))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    first_98 = next((i + 1 for i, a in enumerate(accs["nnkit"]) if a >= 0.98), None)
+    result = {
+        "model": "784-100-100-10 ReLU, Adam(lr=%g), float32" % lr,
+        "epochs": epochs, "batch_size": batch_size, "seed": seed,
+        "epoch_seconds": [round(t, 4) for t in times["nnkit"]],
+        "epoch_seconds_median": round(med["nnkit"], 4),
+        "test_accuracy": accs["nnkit"][-1],
+        "test_accuracy_per_epoch": accs["nnkit"],
+        "best_test_accuracy": max(accs["nnkit"]),
+        "first_epoch_at_98": first_98,
+    }
+    for other in ("numpy", "torch"):
+        if other in med:
+            result[f"{other}_epoch_seconds_median"] = round(med[other], 4)
+            result[f"{other}_test_accuracy"] = accs[other][-1]
+            result[f"ratio_to_{other}"] = round(med["nnkit"] / med[other], 3)
+    if "torch" in med:
+        import torch
+        result["torch_version"] = torch.__version__
+        result["torch_threads"] = torch.get_num_threads()
+    return result
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m nnkit bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--batch-size", type=int, default=100)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print one JSON object (the per-epoch lines go to stderr)")
+    ap.add_argument("--compare-torch", action="store_true", help="also train the same model with PyTorch (CPU)")
+    ap.add_argument("--compare-numpy", action="store_true", help="also train a hand-written NumPy version")
+    a = ap.parse_args(argv)
+    log = (lambda s: print(s, file=sys.stderr)) if a.json else print
+    res = run(a.epochs, a.batch_size, a.lr, a.seed, a.compare_torch, a.compare_numpy, log)
+    if a.json:
+        print(json.dumps(res))
+    else:
+        print(f"median epoch: {res['epoch_seconds_median']:.3f} s   final test accuracy: {res['test_accuracy']:.4f}"
+              f"   first epoch >= 98%: {res['first_epoch_at_98']}")
+        for other in ("numpy", "torch"):
+            if f"ratio_to_{other}" in res:
+                print(f"nnkit / {other} epoch time: {res[f'ratio_to_{other}']:.3f}"
+                      f" ({res[f'{other}_epoch_seconds_median']:.3f} s per {other} epoch)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

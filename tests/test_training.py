@@ -1,0 +1,101 @@
+"""The training loop: it learns, it is reproducible, it keeps a history, and it stops clearly on NaN."""
+import numpy as np
+import pytest
+
+import nnkit
+
+
+def _moons_model(seed=0):
+    return nnkit.Sequential(nnkit.Linear(2, 16, seed=seed), nnkit.Tanh(), nnkit.Linear(16, 2, seed=seed + 1))
+
+
+def test_train_learns_moons_and_keeps_history():
+    X, y = nnkit.moons(300, noise=0.1, seed=1)
+    model = _moons_model()
+    hist = nnkit.train(model, nnkit.SoftmaxCrossEntropy(), nnkit.Adam(0.02), X, y, epochs=60, batch_size=32,
+                       X_val=X, y_val=y, progress=False)
+    assert len(hist) == 60 and [r["epoch"] for r in hist] == list(range(1, 61))
+    assert hist[-1]["loss"] < hist[0]["loss"] / 3
+    assert nnkit.accuracy(model.predict(X), y) > 0.95
+    assert hist[-1]["val_accuracy"] == pytest.approx(nnkit.accuracy(model.forward(X), y))
+    cols = hist.as_dict()
+    assert set(cols) >= {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"}
+    assert all(s > 0 for s in cols["seconds"])
+
+
+def test_training_is_reproducible_with_a_seed():
+    X, y = nnkit.moons(100, seed=2)
+    runs = []
+    for _ in range(2):
+        m = _moons_model(3)
+        nnkit.train(m, nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.5), X, y, epochs=3, batch_size=10, seed=7,
+                    progress=False)
+        runs.append(m.params.flat.copy())
+    assert np.array_equal(runs[0], runs[1])
+    m = _moons_model(3)
+    nnkit.train(m, nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.5), X, y, epochs=3, batch_size=10, seed=8, progress=False)
+    assert not np.array_equal(runs[0], m.params.flat)
+
+
+def test_nan_loss_stops_with_an_explanation_and_restores_the_model():
+    X, y = nnkit.moons(200, seed=0)
+    X = X * 1000.0                                   # unscaled inputs and a huge learning rate
+    model = nnkit.mlp([2, 50, 2], seed=0)
+    before = model.params.flat.copy()
+    with pytest.raises(nnkit.TrainingDiverged) as info:
+        nnkit.train(model, nnkit.SoftmaxCrossEntropy(), nnkit.SGD(1e4), X, y, epochs=50, batch_size=20,
+                    progress=False)
+    err = info.value
+    msg = str(err)
+    assert "learning rate" in msg and "lr=10000" in msg and "too high" in msg
+    assert not np.isfinite(err.loss)
+    assert np.all(np.isfinite(model.params.flat))      # the bad step's NaNs were not kept
+    assert len(err.history) == err.epoch - 1
+    if err.epoch == 1:
+        assert np.array_equal(model.params.flat, before)
+
+
+def test_regression_with_mse():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (200, 1))
+    t = 3 * X - 0.5
+    model = nnkit.Sequential(nnkit.Linear(1, 1, seed=0))
+    hist = nnkit.train(model, nnkit.MSE(), nnkit.SGD(0.1), X, t, epochs=50, batch_size=20, progress=False)
+    assert hist[-1]["accuracy"] is None
+    assert model.params["0.W"][0, 0] == pytest.approx(3.0, abs=1e-3)
+    assert model.params["0.b"][0] == pytest.approx(-0.5, abs=1e-3)
+
+
+def test_binary_classification_on_two_clouds():
+    X, y = nnkit.two_clouds(200, seed=0)
+    model = nnkit.Sequential(nnkit.Linear(2, 1, seed=0))
+    nnkit.train(model, nnkit.BinaryCrossEntropy(from_logits=True), nnkit.SGD(0.5), X, y, epochs=20,
+                batch_size=50, progress=False)
+    assert nnkit.accuracy(model.predict(X), y) > 0.9
+
+
+def test_progress_bar_runs(capsys):
+    X, y = nnkit.moons(50, seed=0)
+    nnkit.train(_moons_model(), nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.1), X, y, epochs=2, batch_size=10)
+    err = capsys.readouterr().err
+    assert "epoch 2/2" in err and "10/10" in err
+
+
+def test_minibatches_cover_every_example_once():
+    X = np.arange(23.0).reshape(23, 1)
+    y = np.arange(23)
+    seen = np.concatenate([yb for _, yb in nnkit.minibatches(X, y, 5, seed=1)])
+    assert sorted(seen) == list(range(23)) and list(seen) != list(range(23))
+    sizes = [len(b) for b, _ in nnkit.minibatches(X, y, 5)]
+    assert sizes == [5, 5, 5, 5, 3]
+
+
+def test_accuracy_and_confusion_matrix():
+    y = np.array([0, 1, 2, 2, 1])
+    pred = np.array([0, 2, 2, 2, 1])
+    assert nnkit.accuracy(pred, y) == pytest.approx(0.8)
+    scores = np.eye(3)[pred] * 5.0
+    assert nnkit.accuracy(scores, y) == pytest.approx(0.8)
+    cm = nnkit.confusion_matrix(y, pred, 3)
+    assert cm.tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 2]]
+    assert cm.sum() == len(y)
