@@ -19,6 +19,11 @@ import numpy as np
 SIZES = (784, 100, 100, 10)
 
 
+def _order(seed, n):
+    """The example order of one epoch: the same permutation nnkit.train draws for epochs=1 and this seed."""
+    return np.random.default_rng(seed).permutation(n)
+
+
 class _NnkitRunner:
     name = "nnkit"
 
@@ -29,13 +34,10 @@ class _NnkitRunner:
         self.loss = nnkit.SoftmaxCrossEntropy()
         self.opt = nnkit.Adam(lr)
 
-    def epoch(self, X, y, order, batch_size):
-        model, loss, opt = self.model, self.loss, self.opt
-        for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
-            loss.forward(model.forward(X[idx]), y[idx])
-            model.backward(loss.backward())
-            opt.update(model.params, model.grads)
+    def epoch(self, X, y, seed, batch_size):
+        # nnkit's own training loop, exactly as the lessons call it (one epoch, shuffled with ``seed``)
+        self.nnkit.train(self.model, self.loss, self.opt, X, y, epochs=1, batch_size=batch_size, seed=seed,
+                         progress=False)
 
     def accuracy(self, X, y):
         return float(np.mean(self.model.predict(X) == y))
@@ -55,8 +57,9 @@ class _NumpyRunner:
         self.v = {k: np.zeros_like(v) for k, v in self.p.items()}
         self.t, self.lr = 0, lr
 
-    def epoch(self, X, y, order, batch_size):
+    def epoch(self, X, y, seed, batch_size):
         p = self.p
+        order = _order(seed, len(X))
         for start in range(0, len(X), batch_size):
             idx = order[start:start + batch_size]
             x0, yb = X[idx], y[idx]
@@ -102,8 +105,9 @@ class _TorchRunner:
         self.opt = torch.optim.Adam(self.model.parameters(), lr=lr)
         self.loss = torch.nn.CrossEntropyLoss()
 
-    def epoch(self, X, y, order, batch_size):
+    def epoch(self, X, y, seed, batch_size):
         torch = self.torch
+        order = _order(seed, len(X))
         Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
         ot = torch.from_numpy(order)
         for start in range(0, len(X), batch_size):
@@ -132,15 +136,14 @@ def run(epochs=10, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
         except ImportError:
             raise SystemExit("--compare-torch needs PyTorch: pip install torch (CPU build), then run again.")
         runners.append(_TorchRunner(seed, lr))
-    rng = np.random.default_rng(seed)
     times = {r.name: [] for r in runners}
     accs = {r.name: [] for r in runners}
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(len(Xtr))
+        epoch_seed = seed * 1000 + epoch
         # alternate who goes first, so neither always runs on a "warmer" machine
         for r in (runners if epoch % 2 else runners[::-1]):
             t0 = time.perf_counter()
-            r.epoch(Xtr, ytr, order, batch_size)
+            r.epoch(Xtr, ytr, epoch_seed, batch_size)
             times[r.name].append(time.perf_counter() - t0)
             accs[r.name].append(r.accuracy(Xte, yte))
         log("  ".join(f"{r.name}: epoch {epoch:>2} {times[r.name][-1]:.2f} s  test acc {accs[r.name][-1]:.4f}"
