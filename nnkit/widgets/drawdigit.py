@@ -1,0 +1,310 @@
+"""Draw a digit, see what the network thinks (lesson 6).
+
+Logic (plain NumPy, tested without a browser):
+    preprocess(image)            any drawn image (H, W), ink = large values -> MNIST-like (28, 28) in [0, 1]
+    DigitSketch(model)           a 14 x 14 pixel grid you switch on and off; .image() (28, 28),
+                                 .probabilities() (10,), .prediction()
+View:
+    draw_digit_widget(model)     the grid as clickable buttons and ten probability bars (ipywidgets)
+Static picture (for the saved notebook):
+    plot_digit_probabilities(images, probs)  each image next to its ten probability bars
+
+Why preprocess? MNIST digits were scaled so that they fit a 20 x 20 box and then moved so that their
+centre of mass sits in the middle of the 28 x 28 image. A network trained on them has never seen a
+digit in a corner or one that fills the whole frame, so a drawing must be brought into the same shape.
+"""
+import numpy as np
+
+from ..errors import ShapeError
+
+__all__ = ["preprocess", "DigitSketch", "draw_digit_widget", "plot_digit_probabilities", "grid_to_image",
+           "EXAMPLE_SKETCHES"]
+
+GRID = 14          # the clickable grid is 14 x 14; each cell becomes 2 x 2 MNIST pixels
+
+
+def _as_image(image):
+    img = np.asarray(image, dtype=np.float64)
+    if img.ndim == 1 and img.size == 784:
+        img = img.reshape(28, 28)
+    if img.ndim != 2 or min(img.shape) < 2:
+        raise ShapeError(f"preprocess: expected a 2-D image (H, W), e.g. (28, 28), got shape {img.shape}.")
+    if not np.all(np.isfinite(img)):
+        raise ValueError("preprocess: the image contains NaN or infinite values.")
+    top = img.max()
+    return img / top if top > 1 else np.clip(img, 0, None)
+
+
+def _resize(img, out_h, out_w, sub=4):
+    """Resize by averaging ``sub x sub`` bilinear samples per output pixel (keeps thin strokes visible)."""
+    h, w = img.shape
+    # sample positions in input pixel coordinates (pixel centres at 0 .. h-1)
+    ys = (np.arange(out_h * sub) + 0.5) * h / (out_h * sub) - 0.5
+    xs = (np.arange(out_w * sub) + 0.5) * w / (out_w * sub) - 0.5
+    ys, xs = np.clip(ys, 0, h - 1), np.clip(xs, 0, w - 1)
+    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
+    y1, x1 = np.minimum(y0 + 1, h - 1), np.minimum(x0 + 1, w - 1)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    top = img[y0][:, x0] * (1 - fx) + img[y0][:, x1] * fx
+    bottom = img[y1][:, x0] * (1 - fx) + img[y1][:, x1] * fx
+    fine = top * (1 - fy) + bottom * fy
+    return fine.reshape(out_h, sub, out_w, sub).mean(axis=(1, 3))
+
+
+def _shift(img, dy, dx):
+    """Move the image by whole pixels (dy down, dx right), filling with zeros."""
+    out = np.zeros_like(img)
+    h, w = img.shape
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[yd, xd] = img[ys, xs]
+    return out
+
+
+def preprocess(image, box=20, size=28, threshold=0.05):
+    """Bring a drawn digit into MNIST's shape.
+
+    1. crop to the bounding box of the ink (pixels above ``threshold``);
+    2. scale it, keeping its aspect ratio, so that its longer side is ``box`` pixels (MNIST: 20);
+    3. paste it into a ``size x size`` image (MNIST: 28) and shift it so that its centre of mass is
+       in the middle.
+    ``image``: (H, W) with ink as large values (0 = background). Returns float32 (size, size) in [0, 1].
+    An empty drawing gives an empty (all-zero) image.
+    """
+    img = _as_image(image)
+    ink = img > threshold
+    if not ink.any():
+        return np.zeros((size, size), dtype=np.float32)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    h, w = crop.shape
+    scale = box / max(h, w)
+    new_h, new_w = max(1, int(round(h * scale))), max(1, int(round(w * scale)))
+    small = np.clip(_resize(crop, new_h, new_w), 0, 1)
+    out = np.zeros((size, size))
+    top, left = (size - new_h) // 2, (size - new_w) // 2
+    out[top:top + new_h, left:left + new_w] = small
+    total = out.sum()
+    yy, xx = np.mgrid[0:size, 0:size]
+    cy, cx = (yy * out).sum() / total, (xx * out).sum() / total
+    centre = (size - 1) / 2
+    out = _shift(out, int(round(centre - cy)), int(round(centre - cx)))
+    return out.astype(np.float32)
+
+
+def grid_to_image(grid):
+    """A (14, 14) on/off grid -> a (28, 28) image: each cell becomes 2 x 2 pixels, edges softened a little
+    (a 3 x 3 blur), like the anti-aliased strokes of MNIST."""
+    grid = np.asarray(grid, dtype=np.float64)
+    if grid.shape != (GRID, GRID):
+        raise ShapeError(f"grid_to_image: expected a ({GRID}, {GRID}) grid, got shape {grid.shape}.")
+    img = np.kron(grid, np.ones((2, 2)))
+    padded = np.pad(img, 1)
+    blur = sum(padded[i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9.0
+    return np.clip(np.maximum(img, blur * 1.5), 0, 1)
+
+
+def _parse_sketch(rows):
+    g = np.array([[c == "#" for c in row] for row in rows], dtype=bool)
+    if g.shape != (GRID, GRID):
+        raise ShapeError(f"a sketch needs {GRID} rows of {GRID} characters, got {g.shape}")
+    return g
+
+
+# Two digits drawn on the 14 x 14 grid, deliberately off-centre and not MNIST-sized.
+EXAMPLE_SKETCHES = {
+    "7": _parse_sketch([
+        "..............",
+        "..#########...",
+        "..........#...",
+        ".........#....",
+        ".........#....",
+        "........#.....",
+        "........#.....",
+        ".......#......",
+        ".......#......",
+        "......#.......",
+        "......#.......",
+        "..............",
+        "..............",
+        "..............",
+    ]),
+    "3": _parse_sketch([
+        "..............",
+        "..............",
+        "......#####...",
+        "..........#...",
+        "..........#...",
+        "......#####...",
+        "..........#...",
+        "..........#...",
+        "......#####...",
+        "..............",
+        "..............",
+        "..............",
+        "..............",
+        "..............",
+    ]),
+}
+
+
+def _probabilities(model, image28):
+    x = image28.reshape(1, 784)
+    if hasattr(model, "predict_proba"):
+        p = model.predict_proba(x)
+    else:
+        p = np.asarray(model(x))
+    p = np.asarray(p, dtype=np.float64).reshape(-1)
+    if p.shape != (10,):
+        raise ShapeError(f"the model must give 10 probabilities for one image, got shape {p.shape}.")
+    return p
+
+
+class DigitSketch:
+    """The logic behind the drawing widget: a 14 x 14 grid of cells that are on (ink) or off.
+
+    ``model`` is anything with ``predict_proba(X (N, 784)) -> (N, 10)`` (e.g. an nnkit Sequential).
+    ``transform`` (optional) is applied to the flattened (1, 784) image before the model sees it, e.g.
+    the same standardisation that was used in training.
+    """
+
+    def __init__(self, model, transform=None):
+        self.model = model
+        self.transform = transform
+        self.grid = np.zeros((GRID, GRID), dtype=bool)
+
+    def toggle(self, row, col):
+        self.grid[row, col] = not self.grid[row, col]
+
+    def set_grid(self, grid):
+        grid = np.asarray(grid, dtype=bool)
+        if grid.shape != (GRID, GRID):
+            raise ShapeError(f"DigitSketch.set_grid: expected ({GRID}, {GRID}), got {grid.shape}.")
+        self.grid = grid.copy()
+
+    def clear(self):
+        self.grid[:] = False
+
+    def raw_image(self):
+        """The drawing as a (28, 28) image, before preprocessing."""
+        return grid_to_image(self.grid)
+
+    def image(self):
+        """The drawing as the network sees it: preprocessed like MNIST, (28, 28) float32."""
+        return preprocess(self.raw_image())
+
+    def probabilities(self):
+        """Ten probabilities (10,), one per digit; all equal to 0.1 when nothing is drawn."""
+        if not self.grid.any():
+            return np.full(10, 0.1)
+        x = self.image()
+        if self.transform is not None:
+            x = np.asarray(self.transform(x.reshape(1, 784)), dtype=np.float32)
+        return _probabilities(self.model, x)
+
+    def prediction(self):
+        """The most probable digit, or None when nothing is drawn."""
+        return int(np.argmax(self.probabilities())) if self.grid.any() else None
+
+
+def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None):
+    """Each image (28, 28) above a bar chart of its ten probabilities; the most probable bar is highlighted.
+
+    ``images`` (N, 28, 28) or (N, 784); ``probs`` (N, 10). Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim == 2:
+        images = images.reshape(len(images), 28, 28)
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.shape != (len(images), 10):
+        raise ShapeError(f"plot_digit_probabilities: probs must have shape ({len(images)}, 10), got {probs.shape}.")
+    n = len(images)
+    ncols = ncols or n
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(2 * nrows, ncols, figsize=(1.7 * ncols, 3.0 * nrows),
+                             gridspec_kw={"height_ratios": [1.0, 0.8] * nrows}, squeeze=False)
+    for k in range(nrows * ncols):
+        r, c = divmod(k, ncols)
+        ax_img, ax_bar = axes[2 * r, c], axes[2 * r + 1, c]
+        if k >= n:
+            ax_img.axis("off"); ax_bar.axis("off")
+            continue
+        ax_img.imshow(images[k], cmap="gray_r", vmin=0, vmax=1)
+        ax_img.set_xticks([]); ax_img.set_yticks([])
+        best = int(np.argmax(probs[k]))
+        title = titles[k] if titles is not None else f"→ {best} ({probs[k, best]:.0%})"
+        if labels is not None:
+            title = f"true {labels[k]}, " + title
+        wrong = labels is not None and best != labels[k]
+        ax_img.set_title(title, fontsize=8, color="crimson" if wrong else "black")
+        colors = ["tab:orange" if d == best else "tab:blue" for d in range(10)]
+        ax_bar.bar(range(10), probs[k], color=colors)
+        ax_bar.set_ylim(0, 1); ax_bar.set_xticks(range(10))
+        ax_bar.tick_params(labelsize=7)
+        if c:
+            ax_bar.set_yticklabels([])
+    fig.tight_layout()
+    return fig
+
+
+def draw_digit_widget(model, transform=None, start="7"):
+    """Clickable 14 x 14 grid + the preprocessed image + ten probability bars (needs ipywidgets).
+
+    Click cells to draw (click again to erase); "clear" starts over. Returns the widget box.
+    """
+    import ipywidgets as W
+    sketch = DigitSketch(model, transform)
+    if start in EXAMPLE_SKETCHES:
+        sketch.set_grid(EXAMPLE_SKETCHES[start])
+    cell = W.Layout(width="20px", height="20px", padding="0", margin="0")
+    buttons = []
+    bars = [W.FloatProgress(value=0, min=0, max=1, description=str(d), layout=W.Layout(width="260px"))
+            for d in range(10)]
+    verdict = W.HTML()
+    seen = W.Output()
+
+    def paint(b, on):
+        b.style.button_color = "#222222" if on else "#f4f4f4"
+
+    def refresh():
+        probs = sketch.probabilities()
+        best = sketch.prediction()
+        for d, bar in enumerate(bars):
+            bar.value = float(probs[d])
+            bar.bar_style = "warning" if d == best else "info"
+        verdict.value = ("<b>draw a digit</b>" if best is None
+                         else f"<b>network says: {best}</b> ({probs[best]:.1%})")
+        with seen:
+            seen.clear_output(wait=True)
+            import matplotlib.pyplot as plt
+            fig, ax = plt.subplots(figsize=(1.6, 1.6), dpi=80)
+            ax.imshow(sketch.image(), cmap="gray_r", vmin=0, vmax=1)
+            ax.set_title("what it sees", fontsize=8); ax.axis("off")
+            plt.show()
+
+    def on_click(b):
+        r, c = b.cell
+        sketch.toggle(r, c)
+        paint(b, sketch.grid[r, c])
+        refresh()
+
+    for r in range(GRID):
+        for c in range(GRID):
+            b = W.Button(layout=cell)
+            b.cell = (r, c)
+            paint(b, sketch.grid[r, c])
+            b.on_click(on_click)
+            buttons.append(b)
+    grid = W.GridBox(buttons, layout=W.Layout(grid_template_columns=f"repeat({GRID}, 20px)", grid_gap="1px"))
+    clear = W.Button(description="clear")
+
+    def on_clear(_):
+        sketch.clear()
+        for b in buttons:
+            paint(b, False)
+        refresh()
+
+    clear.on_click(on_clear)
+    refresh()
+    return W.HBox([W.VBox([grid, clear]), W.VBox([verdict, seen]), W.VBox(bars)])
