@@ -1,0 +1,181 @@
+"""One hidden layer on a 2-D toy set: hidden size, activation and learning rate -> decision boundary (lesson 5).
+
+Logic (plain NumPy, tested without a browser):
+    fit_hidden_layer(X, y, num_hiddens, activation, lr, steps, seed)  -> HiddenFit (model, losses, accuracy)
+    HiddenLayerExplorer(dataset)         .set(num_hiddens=..., activation=..., lr=...) .fit() .figure()
+Pictures:
+    boundary_grid(X, y, sizes)           one decision-boundary panel per hidden size
+View:
+    hidden_layer_widget()                dropdowns and sliders around HiddenLayerExplorer (ipywidgets)
+
+Training is full-batch gradient descent (every step looks at all points): small data, a few thousand
+steps, well under a second per fit.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..data import moons, circles, two_clouds
+from ..losses import SoftmaxCrossEntropy
+from ..model import mlp
+from ..optimizers import SGD
+
+__all__ = ["fit_hidden_layer", "HiddenFit", "HiddenLayerExplorer", "boundary_grid", "hidden_layer_widget",
+           "DATASETS", "HIDDEN_SIZES", "ACTIVATIONS"]
+
+DATASETS = {
+    "moons": lambda: moons(n=200, noise=0.2, seed=0),
+    "circles": lambda: circles(n=200, noise=0.1, factor=0.5, seed=0),
+    "clouds": lambda: two_clouds(n=100, seed=0),
+}
+HIDDEN_SIZES = (1, 2, 3, 4, 10, 20, 50, 200)
+ACTIVATIONS = ("tanh", "relu", "sigmoid")
+
+
+@dataclass
+class HiddenFit:
+    """The result of one fit: the trained model, the loss after every step, the training accuracy."""
+    model: object
+    losses: list = field(repr=False)
+    accuracy: float
+    num_hiddens: int
+    activation: str
+    lr: float
+    steps: int
+
+    def predict(self, X):
+        return self.model.predict(X)
+
+
+def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, seed=0):
+    """Train 2 -> num_hiddens -> 2 (softmax) with full-batch gradient descent.
+
+    X (N, 2), y (N,) labels 0/1. Returns a :class:`HiddenFit`. The loop is the one of lesson 5:
+    scores = model.forward(X); L = loss.forward(scores, y); model.backward(loss.backward()); SGD update.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    model = mlp([X.shape[1], int(num_hiddens), 2], activation=activation, seed=seed)
+    loss = SoftmaxCrossEntropy()
+    opt = SGD(lr)
+    losses = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(int(steps)):
+            L = loss.forward(model.forward(X), y)
+            losses.append(L)
+            if not np.isfinite(L):
+                break
+            model.backward(loss.backward())
+            opt.update(model.params, model.grads)
+    acc = float(np.mean(model.predict(X) == y)) if np.isfinite(losses[-1]) else float("nan")
+    return HiddenFit(model, losses, acc, int(num_hiddens), activation, float(lr), int(steps))
+
+
+def _draw(fit, X, y, ax, resolution=120):
+    from ..plotting import plot_decision_boundary
+    with np.errstate(over="ignore", invalid="ignore"):
+        plot_decision_boundary(fit.predict, X, y, ax=ax, resolution=resolution)
+    ax.set_xticks([]); ax.set_yticks([])
+    ax.set_title(f"{fit.num_hiddens} hidden: {fit.accuracy:.0%}", fontsize=9)
+
+
+def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=3000, seed=0, ncols=4,
+                  title=None):
+    """Fit one network per hidden size and draw their decision boundaries side by side.
+
+    Returns (figure, {size: HiddenFit}). The panel title gives the hidden size and the training accuracy.
+    """
+    import matplotlib.pyplot as plt
+    nrows = int(np.ceil(len(sizes) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.3 * ncols, 2.2 * nrows), squeeze=False)
+    fits = {}
+    for ax, h in zip(axes.flat, sizes):
+        fits[h] = fit_hidden_layer(X, y, h, activation, lr, steps, seed)
+        _draw(fits[h], X, y, ax)
+    for ax in list(axes.flat)[len(sizes):]:
+        ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig, fits
+
+
+class HiddenLayerExplorer:
+    """The logic behind the widget: choose data, hidden size, activation, learning rate; fit; draw.
+
+    Fits are cached, so moving a slider back to a setting already seen is instant.
+    """
+
+    def __init__(self, dataset="moons", num_hiddens=3, activation="tanh", lr=0.5, steps=2000, seed=0):
+        self._cache = {}
+        self.steps, self.seed = int(steps), seed
+        self.dataset = self.num_hiddens = self.activation = self.lr = None
+        self.set(dataset=dataset, num_hiddens=num_hiddens, activation=activation, lr=lr)
+
+    def set(self, dataset=None, num_hiddens=None, activation=None, lr=None):
+        if dataset is not None:
+            if dataset not in DATASETS:
+                raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}.")
+            self.dataset = dataset
+            self.X, self.y = DATASETS[dataset]()
+        if num_hiddens is not None:
+            if int(num_hiddens) < 1:
+                raise ValueError(f"num_hiddens must be at least 1, got {num_hiddens}.")
+            self.num_hiddens = int(num_hiddens)
+        if activation is not None:
+            if activation not in ACTIVATIONS:
+                raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
+            self.activation = activation
+        if lr is not None:
+            if not float(lr) > 0:
+                raise ValueError(f"lr must be positive, got {lr}.")
+            self.lr = float(lr)
+        return self
+
+    def fit(self):
+        key = (self.dataset, self.num_hiddens, self.activation, self.lr, self.steps, self.seed)
+        if key not in self._cache:
+            self._cache[key] = fit_hidden_layer(self.X, self.y, self.num_hiddens, self.activation, self.lr,
+                                                self.steps, self.seed)
+        return self._cache[key]
+
+    def figure(self):
+        """Decision boundary (left) and loss curve (right) of the current setting."""
+        import matplotlib.pyplot as plt
+        fit = self.fit()
+        fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.2))
+        _draw(fit, self.X, self.y, a, resolution=150)
+        a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.0%} right",
+                    fontsize=9)
+        b.plot(fit.losses)
+        b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("loss (log scale)")
+        b.set_title(f"lr = {fit.lr:g}, final loss {fit.losses[-1]:.3g}", fontsize=9)
+        b.grid(alpha=0.3)
+        fig.tight_layout()
+        return fig
+
+
+def hidden_layer_widget(dataset="moons", num_hiddens=3, activation="tanh", lr=0.5):
+    """Dropdowns and sliders for data set, hidden size, activation and learning rate (needs ipywidgets)."""
+    import ipywidgets as W
+    import matplotlib.pyplot as plt
+    explorer = HiddenLayerExplorer(dataset, num_hiddens, activation, lr)
+    w_data = W.Dropdown(options=list(DATASETS), value=dataset, description="data")
+    w_h = W.SelectionSlider(options=list(HIDDEN_SIZES), value=num_hiddens, description="hidden units",
+                            continuous_update=False)
+    w_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation")
+    w_lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.25, description="lr",
+                            continuous_update=False)
+    out = W.Output()
+
+    def redraw(*_):
+        explorer.set(dataset=w_data.value, num_hiddens=w_h.value, activation=w_act.value, lr=w_lr.value)
+        with out:
+            out.clear_output(wait=True)
+            explorer.figure()
+            plt.show()
+
+    for w in (w_data, w_h, w_act, w_lr):
+        w.observe(redraw, names="value")
+    redraw()
+    return W.VBox([W.HBox([w_data, w_act]), W.HBox([w_h, w_lr]), out])
