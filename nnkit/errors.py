@@ -82,7 +82,7 @@ def check_labels(y, num_classes=None, n=None, where=""):
             hint = " It looks one-hot encoded: pass integer class ids, e.g. y.argmax(axis=1)."
         raise ShapeError(f"{prefix}labels y must have shape (N,) of integer class ids, "
                          f"but they have shape {_shape_text(y.shape)}.{hint}")
-    if not np.issubdtype(y.dtype, np.integer):
+    if y.dtype.kind not in "iu":
         if np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
             y = y.astype(np.int64)
         elif y.dtype == bool:

@@ -92,7 +92,9 @@ class Linear(Layer):
                                  f"inputs, but it has shape {X.shape}. Check the previous layer's size or "
                                  f"flatten images with X.reshape(len(X), -1).")
         self.X = X
-        return X @ self.params["W"] + self.params["b"]
+        out = X @ self.params["W"]
+        out += self.params["b"]
+        return out
 
     def backward(self, dout):
         if self.X is None:

@@ -20,6 +20,9 @@ class Optimizer:
         self.t = 0
 
     def _check(self, params, grads):
+        fp, fg = getattr(params, "flat", None), getattr(grads, "flat", None)
+        if fp is not None and fg is not None and fp.shape == fg.shape and fp.dtype.kind == "f":
+            return                        # a Sequential's packed parameters: consistent by construction
         if set(params) != set(grads):
             raise ShapeError(f"{type(self).__name__}.update: params and grads must have the same keys; "
                              f"params has {sorted(params)}, grads has {sorted(grads)}.")
@@ -114,24 +117,29 @@ class Adam(Optimizer):
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
+        if not (0 <= beta1 < 1 and 0 <= beta2 < 1) or eps <= 0:
+            raise ValueError(f"Adam: beta1 and beta2 must be in [0, 1) and eps > 0; got beta1={beta1}, "
+                             f"beta2={beta2}, eps={eps}. The usual values are 0.9, 0.999 and 1e-8.")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
     def _prepare(self):
+        # Stored: M = m / (1 - b1) and V = v / (1 - b2), which need one pass less each:
+        #   M <- b1 M + g,   V <- b2 V + g^2
+        # and  lr m_hat / (sqrt(v_hat) + eps) = M / ((sqrt(V) + eps_V) / k)  with
+        #   k = lr (1 - b1) sqrt(c2) / (c1 sqrt(1 - b2)),  eps_V = eps sqrt(c2) / sqrt(1 - b2):
+        # the same number as the textbook formula, in 10 array passes instead of 12.
         c1 = 1.0 - self.beta1 ** self.t
         sqrt_c2 = np.sqrt(1.0 - self.beta2 ** self.t)
-        # m_hat / (sqrt(v_hat) + eps) = (sqrt(c2) / c1) * m / (sqrt(v) + eps sqrt(c2)): the same number,
-        # computed without dividing the whole arrays by c1 and c2
-        self._step_size = self.lr * sqrt_c2 / c1
-        self._eps_hat = self.eps * sqrt_c2
+        k = self.lr * (1.0 - self.beta1) * sqrt_c2 / (c1 * np.sqrt(1.0 - self.beta2))
+        self._inv_k2 = 1.0 / (k * k)
+        self._eps_over_k = self.eps * sqrt_c2 / np.sqrt(1.0 - self.beta2) / k
 
     def _step(self, key, p, g):
-        m = self._buffer(key, "m", p)
-        v = self._buffer(key, "v", p)
+        M = self._buffer(key, "M", p)
+        V = self._buffer(key, "V", p)
         tmp = self._buffer(key, "tmp", p)
-        m *= self.beta1                                     # m <- b1 m + (1 - b1) g
-        np.multiply(g, 1.0 - self.beta1, out=tmp); m += tmp
-        v *= self.beta2                                     # v <- b2 v + (1 - b2) g^2
-        np.multiply(g, g, out=tmp); tmp *= 1.0 - self.beta2; v += tmp
-        np.sqrt(v, out=tmp); tmp += self._eps_hat           # w <- w - lr m_hat / (sqrt(v_hat) + eps)
-        np.divide(m, tmp, out=tmp); tmp *= self._step_size
+        M *= self.beta1; M += g                               # M <- b1 M + g
+        V *= self.beta2; np.multiply(g, g, out=tmp); V += tmp   # V <- b2 V + g^2
+        np.multiply(V, self._inv_k2, out=tmp); np.sqrt(tmp, out=tmp); tmp += self._eps_over_k
+        np.divide(M, tmp, out=tmp)                            # = lr m_hat / (sqrt(v_hat) + eps)
         p -= tmp

@@ -73,3 +73,25 @@ def test_bad_update_arguments():
         nnkit.SGD(0.1).update({"w": np.array(1)}, {"w": np.array(1)})
     with pytest.raises(ValueError, match="positive"):
         nnkit.Adam(lr=-1)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Momentum", "AdaGrad", "Adam"])
+def test_against_pytorch_optimizers_if_installed(name):
+    torch = pytest.importorskip("torch", reason="PyTorch not installed: the independent cross-check is skipped")
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal(5)
+    grads = rng.standard_normal((6, 5))
+    ours = {"SGD": nnkit.SGD(0.1), "Momentum": nnkit.Momentum(0.1, 0.9), "AdaGrad": nnkit.AdaGrad(0.1, eps=1e-10),
+            "Adam": nnkit.Adam(0.01)}[name]
+    tw = torch.tensor(w0.copy(), requires_grad=True)
+    theirs = {"SGD": lambda: torch.optim.SGD([tw], lr=0.1),
+              # torch's momentum form v = mu v + g, w -= lr v is the same trajectory as ours for constant lr
+              "Momentum": lambda: torch.optim.SGD([tw], lr=0.1, momentum=0.9),
+              "AdaGrad": lambda: torch.optim.Adagrad([tw], lr=0.1, eps=1e-10),
+              "Adam": lambda: torch.optim.Adam([tw], lr=0.01)}[name]()
+    params = {"w": w0.copy()}
+    for g in grads:
+        ours.update(params, {"w": g.copy()})
+        tw.grad = torch.tensor(g.copy())
+        theirs.step()
+    assert np.allclose(params["w"], tw.detach().numpy(), rtol=1e-9, atol=1e-12)
