@@ -92,6 +92,12 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     for i, n in enumerate(nodes):                       # topological order: parents come first
         parents = [j for j, k in edges if k == i]
         depth[i] = 1 + max((depth[j] for j in parents), default=-1)
+    children = {}
+    for j, k in edges:
+        children.setdefault(j, []).append(k)
+    for i, n in enumerate(nodes):                       # a leaf sits just left of its first use
+        if not n.parents and i in children:
+            depth[i] = min(depth[k] for k in children[i]) - 1
     columns = {}
     for i, d in enumerate(depth):
         columns.setdefault(d, []).append(i)
@@ -107,8 +113,9 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
         fig = ax.figure
     for j, k in edges:
         (xa, ya), (xb, yb) = pos[j], pos[k]
+        bend = 0.0 if xb - xa <= 1 else (0.25 if yb <= ya else -0.25)   # long edges curve around boxes
         ax.annotate("", xy=(xb - 0.33, yb), xytext=(xa + 0.33, ya),
-                    arrowprops=dict(arrowstyle="->", color="gray", lw=0.8))
+                    arrowprops=dict(arrowstyle="->", color="gray", lw=0.8, connectionstyle=f"arc3,rad={bend}"))
     for i, n in enumerate(nodes):
         x, yy = pos[i]
         head = n.label or (n.op if n.op else "const")

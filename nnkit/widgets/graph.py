@@ -1,0 +1,133 @@
+"""Build an expression, see its computation graph and every gradient (lesson 7).
+
+Logic (plain Python, tested without a browser):
+    evaluate_expression("(a * b + c).tanh()", {"a": 2, "b": -3, "c": 10})
+        -> (output Value, {"a": Value, ...}) with backward() already run
+    ExpressionExplorer(expr, values)  .set(expr=..., a=...)  .gradients()  .figure()
+View:
+    expression_widget()               a text box for the expression, sliders for a, b, c (ipywidgets)
+
+Expressions use the variables a, b, c, numbers, + - * / ** and the methods .exp() .log() .tanh()
+.relu() .sigmoid() of :class:`nnkit.autodiff.Value`. Nothing else is reachable from the text.
+"""
+import ast
+
+from ..autodiff import Value
+
+__all__ = ["evaluate_expression", "ExpressionExplorer", "expression_widget", "EXAMPLES", "VARIABLES"]
+
+VARIABLES = ("a", "b", "c")
+_METHODS = {"exp", "log", "tanh", "relu", "sigmoid"}
+_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Attribute, ast.Name, ast.Load, ast.Constant,
+          ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+
+EXAMPLES = {
+    "a neuron": "(a * b + c).tanh()",
+    "lesson 7 example": "(a * b + c) * a",
+    "softplus": "(1 + a.exp()).log()",
+    "ReLU of a difference": "(a - b).relu() * c",
+    "sigmoid and a power": "(a * b).sigmoid() + c ** 2 / 2",
+}
+
+
+def _check(expr):
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except SyntaxError as err:
+        raise ValueError(f"could not read the expression {expr!r}: {err.msg}") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _NODES):
+            raise ValueError(f"{type(node).__name__} is not allowed in an expression; use a, b, c, numbers, "
+                             f"+ - * / ** and .exp() .log() .tanh() .relu() .sigmoid().")
+        if isinstance(node, ast.Name) and node.id not in VARIABLES:
+            raise ValueError(f"unknown name {node.id!r}: the variables are a, b and c.")
+        if isinstance(node, ast.Attribute) and node.attr not in _METHODS:
+            raise ValueError(f"unknown method .{node.attr}(); use one of {sorted(_METHODS)}.")
+        if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Attribute) or node.args or node.keywords):
+            raise ValueError("only the methods .exp() .log() .tanh() .relu() .sigmoid() without arguments "
+                             "can be called.")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            raise ValueError(f"only numbers are allowed as constants, got {node.value!r}.")
+    return tree
+
+
+def evaluate_expression(expr, values):
+    """Evaluate ``expr`` on Values named a, b, c (numbers from ``values``) and run ``backward()``.
+
+    Returns (output, leaves): the output Value and a dict name -> leaf Value whose ``grad`` is
+    d(output)/d(leaf).
+    """
+    tree = _check(expr)
+    leaves = {name: Value(float(values.get(name, 0.0)), name) for name in VARIABLES}
+    out = eval(compile(tree, "<expression>", "eval"), {"__builtins__": {}}, dict(leaves))
+    if not isinstance(out, Value):
+        out = Value(out)
+    out.label = out.label or "out"
+    out.backward()
+    return out, leaves
+
+
+class ExpressionExplorer:
+    """The logic behind the widget: an expression, values for a, b, c; gradients and a graph picture."""
+
+    def __init__(self, expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
+        self.expr = expr
+        self.values = {"a": float(a), "b": float(b), "c": float(c)}
+        self.out, self.leaves = evaluate_expression(self.expr, self.values)
+
+    def set(self, expr=None, **values):
+        unknown = set(values) - set(VARIABLES)
+        if unknown:
+            raise ValueError(f"unknown variables {sorted(unknown)}; the variables are a, b and c.")
+        new_expr = self.expr if expr is None else expr
+        new_values = {**self.values, **{k: float(v) for k, v in values.items()}}
+        self.out, self.leaves = evaluate_expression(new_expr, new_values)   # raises before changing anything
+        self.expr, self.values = new_expr, new_values
+        return self
+
+    def gradients(self):
+        """{name: d(output)/d(name)} for a, b, c."""
+        return {name: leaf.grad for name, leaf in self.leaves.items()}
+
+    def figure(self):
+        from ..plots_extra import draw_graph
+        grads = ", ".join(f"d/d{k} = {v:.4g}" for k, v in self.gradients().items())
+        return draw_graph(self.out, title=f"{self.expr} = {self.out.data:.4g};   {grads}")
+
+
+def expression_widget(expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
+    """Text box + example menu for the expression, sliders for a, b, c; shows graph and gradients."""
+    import ipywidgets as W
+    import matplotlib.pyplot as plt
+    explorer = ExpressionExplorer(expr, a, b, c)
+    w_expr = W.Text(value=expr, description="expression", continuous_update=False,
+                    layout=W.Layout(width="420px"))
+    w_pick = W.Dropdown(options=[("examples…", "")] + [(k, v) for k, v in EXAMPLES.items()], value="",
+                        description="")
+    sliders = {k: W.FloatSlider(value=v, min=-5, max=5, step=0.1, description=k, continuous_update=False)
+               for k, v in explorer.values.items()}
+    message = W.HTML()
+    out = W.Output()
+
+    def redraw(*_):
+        try:
+            explorer.set(expr=w_expr.value, **{k: s.value for k, s in sliders.items()})
+            message.value = ""
+        except (ValueError, ZeroDivisionError, OverflowError) as err:
+            message.value = f"<span style='color:crimson'>{err}</span>"
+            return
+        with out:
+            out.clear_output(wait=True)
+            explorer.figure()
+            plt.show()
+
+    def pick(change):
+        if change["new"]:
+            w_expr.value = change["new"]
+
+    w_pick.observe(pick, names="value")
+    w_expr.observe(redraw, names="value")
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    return W.VBox([W.HBox([w_expr, w_pick]), W.HBox(list(sliders.values())), message, out])
