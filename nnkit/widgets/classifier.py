@@ -1,0 +1,129 @@
+"""Move a linear classifier by hand and watch its probabilities and its loss (lesson 4).
+
+Two Gaussian clouds, a model P(class 1 | x) = sigmoid(x @ w + b) with two weights and a bias.
+
+Logic (plain NumPy, tested without a browser):
+    LinearClassifierPlayground(X, y)   .set(w1=..., w2=..., b=...)
+        .probabilities()   P(class 1) for every point (N,)
+        .loss()            binary cross-entropy: mean of -log(probability given to the right class)
+        .likelihood()      product of those probabilities (what the loss is minus the log of, averaged)
+        .accuracy()        fraction on the right side of the 50 % line
+        .gradient()        (dL/dw1, dL/dw2, dL/db)
+        .step(lr) / .fit(lr, steps)   gradient descent from the current setting
+        .figure()          the plane coloured by probability, the 50 % line, and the loss
+View:
+    classifier_widget()   sliders for w1, w2, b and buttons "one step" / "fit" (ipywidgets)
+"""
+import numpy as np
+
+from ..data import two_clouds
+from ..functions import sigmoid
+
+__all__ = ["LinearClassifierPlayground", "classifier_widget"]
+
+
+class LinearClassifierPlayground:
+    """A sigmoid classifier with parameters (w1, w2, b) on 2-D points X (N, 2) with labels y (N,) in {0, 1}."""
+
+    def __init__(self, X=None, y=None, w1=0.0, w2=0.0, b=0.0):
+        if X is None:
+            X, y = two_clouds(n=500, seed=0)
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y)
+        if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),):
+            raise ValueError(f"expected X (N, 2) and y (N,), got {X.shape} and {y.shape}.")
+        if not np.all((y == 0) | (y == 1)):
+            raise ValueError("labels y must be 0 or 1.")
+        self.X, self.y = X, y.astype(np.int64)
+        self.w = np.array([w1, w2], dtype=np.float64)
+        self.b = float(b)
+
+    def set(self, w1=None, w2=None, b=None):
+        if w1 is not None:
+            self.w[0] = float(w1)
+        if w2 is not None:
+            self.w[1] = float(w2)
+        if b is not None:
+            self.b = float(b)
+        return self
+
+    def probabilities(self):
+        """P(class 1 | x) = sigmoid(x @ w + b) for every point, shape (N,)."""
+        return sigmoid(self.X @ self.w + self.b)
+
+    def _p_right(self):
+        p = self.probabilities()
+        return np.where(self.y == 1, p, 1.0 - p)      # the probability given to the right class
+
+    def loss(self):
+        """Binary cross-entropy: -1/N sum log(probability given to the right class)."""
+        z = self.X @ self.w + self.b
+        # -log sigmoid(z) for class 1, -log(1 - sigmoid(z)) = -log sigmoid(-z) for class 0, without overflow
+        s = np.where(self.y == 1, z, -z)
+        return float(np.mean(np.logaddexp(0.0, -s)))
+
+    def likelihood(self):
+        """Product over all points of the probability given to the right class (often tiny: underflows to 0)."""
+        return float(np.prod(self._p_right()))
+
+    def accuracy(self):
+        return float(np.mean((self.probabilities() >= 0.5) == (self.y == 1)))
+
+    def gradient(self):
+        """(dL/dw1, dL/dw2, dL/db) of the mean BCE: X^T (p - y) / N and mean(p - y)."""
+        err = self.probabilities() - self.y
+        gw = self.X.T @ err / len(self.y)
+        return float(gw[0]), float(gw[1]), float(err.mean())
+
+    def step(self, lr=0.5):
+        g1, g2, gb = self.gradient()
+        self.w -= lr * np.array([g1, g2])
+        self.b -= lr * gb
+        return self
+
+    def fit(self, lr=0.5, steps=500):
+        for _ in range(int(steps)):
+            self.step(lr)
+        return self
+
+    def figure(self, ax=None):
+        from ..plots_extra import plot_sigmoid_clouds
+        title = (f"w = ({self.w[0]:.2f}, {self.w[1]:.2f}), b = {self.b:.2f}\n"
+                 f"loss {self.loss():.3f}, accuracy {self.accuracy():.1%}")
+        return plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)
+
+
+def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
+    """Sliders for w1, w2, b; "one step" does one gradient-descent step, "fit" 200 steps."""
+    import ipywidgets as W
+    import matplotlib.pyplot as plt
+    play = LinearClassifierPlayground(w1=w1, w2=w2, b=b)
+    sl = {k: W.FloatSlider(value=v, min=-5, max=5, step=0.05, description=k, continuous_update=False)
+          for k, v in (("w1", w1), ("w2", w2), ("b", b))}
+    one, many = W.Button(description="one step"), W.Button(description="fit (200 steps)")
+    out = W.Output()
+    busy = {"flag": False}
+
+    def draw():
+        with out:
+            out.clear_output(wait=True)
+            play.figure()
+            plt.show()
+
+    def on_slider(_):
+        if not busy["flag"]:
+            play.set(**{k: s.value for k, s in sl.items()})
+            draw()
+
+    def sync():
+        busy["flag"] = True
+        sl["w1"].value, sl["w2"].value, sl["b"].value = (float(np.clip(v, -5, 5)) for v in (*play.w, play.b))
+        busy["flag"] = False
+        draw()
+
+    one.on_click(lambda _: (play.step(lr), sync()))
+    many.on_click(lambda _: (play.fit(lr, 200), sync()))
+    for s in sl.values():
+        s.observe(on_slider, names="value")
+    draw()
+    return W.VBox([W.HBox(list(sl.values())), W.HBox([one, many]), out])

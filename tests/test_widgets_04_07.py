@@ -1,0 +1,183 @@
+"""The logic behind the widgets of lessons 4-7, without a browser: set a value, check the result."""
+import numpy as np
+import pytest
+
+import nnkit
+from nnkit.widgets.classifier import LinearClassifierPlayground
+from nnkit.widgets.hidden import fit_hidden_layer, HiddenLayerExplorer, boundary_grid, DATASETS
+from nnkit.widgets.drawdigit import (preprocess, DigitSketch, grid_to_image, EXAMPLE_SKETCHES,
+                                     plot_digit_probabilities)
+from nnkit.widgets.graph import evaluate_expression, ExpressionExplorer
+
+
+# ---------------------------------------------------------------- lesson 4: linear classifier playground
+def test_playground_loss_is_mean_negative_log_of_right_class_probability():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+    y = np.array([1, 0, 1])
+    play = LinearClassifierPlayground(X, y, w1=2.0, w2=-1.0, b=0.5)
+    z = X @ np.array([2.0, -1.0]) + 0.5
+    p = 1 / (1 + np.exp(-z))
+    p_right = np.where(y == 1, p, 1 - p)
+    assert play.loss() == pytest.approx(-np.mean(np.log(p_right)))
+    assert play.likelihood() == pytest.approx(np.prod(p_right))
+    assert play.loss() == pytest.approx(-np.log(play.likelihood()) / 3)
+    # the same number as nnkit's BCE layer
+    bce = nnkit.BinaryCrossEntropy()
+    assert play.loss() == pytest.approx(bce.forward(p, y))
+
+
+def test_playground_gradient_matches_numerical_and_fit_learns():
+    play = LinearClassifierPlayground(w1=-1.0, w2=0.5, b=1.0)
+    g = play.gradient()
+    h = 1e-6
+    for i, name in enumerate(("w1", "w2", "b")):
+        base = {"w1": play.w[0], "w2": play.w[1], "b": play.b}
+        up = LinearClassifierPlayground(play.X, play.y, **{**base, name: base[name] + h}).loss()
+        down = LinearClassifierPlayground(play.X, play.y, **{**base, name: base[name] - h}).loss()
+        assert g[i] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-8)
+    before = play.loss()
+    play.fit(lr=0.5, steps=300)
+    assert play.loss() < before
+    assert play.accuracy() > 0.9       # two clouds 3.6 standard deviations apart
+
+
+def test_playground_rejects_bad_labels():
+    with pytest.raises(ValueError):
+        LinearClassifierPlayground(np.zeros((3, 2)), np.array([0, 1, 2]))
+
+
+# ---------------------------------------------------------------- lesson 5: hidden-layer explorer
+def test_hidden_layer_size_matters_on_circles():
+    X, y = DATASETS["circles"]()
+    small = fit_hidden_layer(X, y, 1, "tanh", lr=0.5, steps=1500)
+    big = fit_hidden_layer(X, y, 10, "tanh", lr=0.5, steps=1500)
+    assert small.accuracy < 0.8 < 0.97 <= big.accuracy
+    assert big.losses[-1] < big.losses[0]
+
+
+def test_hidden_explorer_caches_and_validates():
+    ex = HiddenLayerExplorer("moons", num_hiddens=3, activation="relu", lr=0.5, steps=200)
+    first = ex.fit()
+    assert ex.fit() is first                     # same setting: cached
+    ex.set(num_hiddens=4)
+    assert ex.fit() is not first and ex.fit().num_hiddens == 4
+    with pytest.raises(ValueError):
+        ex.set(activation="softsign")
+    with pytest.raises(ValueError):
+        ex.set(dataset="spirals")
+
+
+def test_hidden_fit_reports_divergence_as_nan_not_crash():
+    X, y = DATASETS["moons"]()
+    fit = fit_hidden_layer(X * 1e3, y, 5, "relu", lr=1e3, steps=50)
+    assert not np.isfinite(fit.losses[-1]) and len(fit.losses) < 50   # stopped at the first inf/NaN
+    assert np.isnan(fit.accuracy)
+
+
+def test_boundary_grid_draws_one_panel_per_size():
+    X, y = DATASETS["moons"]()
+    fig, fits = boundary_grid(X, y, sizes=(1, 3), steps=50, ncols=2)
+    assert sorted(fits) == [1, 3] and len(fig.axes) == 2
+
+
+# ---------------------------------------------------------------- lesson 6: draw a digit
+def test_preprocess_centres_and_scales_like_mnist():
+    img = np.zeros((28, 28))
+    img[1:8, 18:22] = 1.0                       # a small blob in the top right corner
+    out = preprocess(img)
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert 0 <= out.min() and out.max() <= 1
+    yy, xx = np.mgrid[0:28, 0:28]
+    cy, cx = (yy * out).sum() / out.sum(), (xx * out).sum() / out.sum()
+    assert abs(cy - 13.5) <= 1 and abs(cx - 13.5) <= 1      # centre of mass in the middle
+    rows = np.flatnonzero(out.max(axis=1) > 0.05)
+    assert 18 <= rows[-1] - rows[0] + 1 <= 22               # longer side scaled to about 20 pixels
+
+
+def test_preprocess_empty_and_bad_shapes():
+    assert not preprocess(np.zeros((28, 28))).any()
+    with pytest.raises(nnkit.ShapeError):
+        preprocess(np.zeros(5))
+    big = np.zeros((100, 80)); big[10:90, 30:40] = 255
+    assert preprocess(big).shape == (28, 28)
+
+
+def test_preprocess_undoes_a_shift_of_a_real_digit():
+    X, y, _, _ = nnkit.load_mnist(normalize=True)
+    digit = X[0].astype(np.float64)
+    moved = np.zeros_like(digit)
+    moved[:-5, :-4] = digit[5:, 4:]             # push the digit up and left
+    back = preprocess(moved)
+    assert np.abs(back - digit).mean() < np.abs(moved - digit).mean() / 2
+
+
+class _FakeModel:
+    """Probability 1 for the digit whose 'ink' is largest in a fixed region: enough to test the plumbing."""
+    def predict_proba(self, X):
+        assert X.shape == (1, 784)
+        p = np.full((1, 10), 0.01)
+        p[0, int(X.sum()) % 10] = 0.91
+        return p
+
+
+def test_digit_sketch_toggles_and_predicts():
+    sk = DigitSketch(_FakeModel())
+    assert sk.prediction() is None and np.allclose(sk.probabilities(), 0.1)
+    sk.toggle(3, 4)
+    assert sk.grid[3, 4]
+    sk.toggle(3, 4)
+    assert not sk.grid.any()
+    sk.set_grid(EXAMPLE_SKETCHES["7"])
+    p = sk.probabilities()
+    assert p.shape == (10,) and sk.prediction() == int(np.argmax(p))
+    assert sk.raw_image().shape == (28, 28) and sk.image().shape == (28, 28)
+    sk.clear()
+    assert sk.prediction() is None
+    with pytest.raises(nnkit.ShapeError):
+        sk.set_grid(np.zeros((3, 3)))
+    assert grid_to_image(EXAMPLE_SKETCHES["3"]).max() == 1.0
+
+
+def test_trained_network_reads_the_example_sketches():
+    """A small network trained briefly on MNIST reads the two example drawings correctly after preprocessing."""
+    X, y, _, _ = nnkit.load_mnist(flatten=True, normalize=True)
+    model = nnkit.mlp([784, 64, 10], dtype=np.float32, seed=0)
+    nnkit.train(model, nnkit.SoftmaxCrossEntropy(), nnkit.Adam(1e-3), X[:20000], y[:20000], epochs=2,
+                batch_size=100, progress=False)
+    sk = DigitSketch(model)
+    for digit, grid in EXAMPLE_SKETCHES.items():
+        sk.set_grid(grid)
+        assert sk.prediction() == int(digit)
+
+
+def test_plot_digit_probabilities_checks_shapes():
+    with pytest.raises(nnkit.ShapeError):
+        plot_digit_probabilities(np.zeros((2, 28, 28)), np.zeros((3, 10)))
+    fig = plot_digit_probabilities(np.zeros((2, 784)), np.full((2, 10), 0.1), labels=[1, 2])
+    assert len(fig.axes) == 4
+
+
+# ---------------------------------------------------------------- lesson 7: expression graph
+def test_expression_gradients():
+    out, leaves = evaluate_expression("(a * b + c) * a", {"a": 2, "b": -3, "c": 10})
+    assert out.data == 8.0
+    assert (leaves["a"].grad, leaves["b"].grad, leaves["c"].grad) == (-2.0, 4.0, 2.0)
+
+
+@pytest.mark.parametrize("bad", ["__import__('os')", "a.__class__", "open('x')", "a.exp(1)", "d + 1",
+                                 "'text'", "[a, b]", "lambda: 1"])
+def test_expression_rejects_anything_else(bad):
+    with pytest.raises(ValueError):
+        evaluate_expression(bad, {"a": 1, "b": 2, "c": 3})
+
+
+def test_expression_explorer_keeps_last_good_state():
+    ex = ExpressionExplorer("(a - b).relu() * c", a=1, b=-2, c=3)
+    assert ex.gradients() == {"a": 3.0, "b": -3.0, "c": 3.0}
+    ex.set(a=-5)                                   # a - b < 0: relu is off, no gradient reaches a or b
+    assert ex.gradients()["a"] == 0.0 and ex.gradients()["c"] == 0.0
+    with pytest.raises(ValueError):
+        ex.set(expr="a +")
+    assert ex.expr == "(a - b).relu() * c"
+    fig = ex.figure()
+    assert fig.axes
