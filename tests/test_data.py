@@ -159,3 +159,19 @@ def test_two_clouds_is_centred_where_asked():
     assert len(X) == 1000
     assert np.allclose(X[y == 1].mean(0), [3, 2], atol=0.15)
     assert np.allclose(X[y == 0].mean(0), [0, 0], atol=0.15)
+
+
+def test_random_shifts_move_each_image_by_at_most_one_pixel():
+    X = nnkit.load_mnist()[2][:300]
+    S = nnkit.data.random_shifts(X, seed=1)
+    assert S.shape == X.shape and S.dtype == X.dtype
+    assert np.array_equal(S.reshape(300, -1).sum(1), X.reshape(300, -1).sum(1))   # nothing lost or added
+    moved = 0
+    for x, s in zip(X, S):
+        found = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if np.array_equal(np.roll(x, (dy, dx), (0, 1)), s)]
+        assert found, "an image was changed by more than a shift of one pixel"
+        moved += found[0] != (0, 0)
+    assert 200 < moved < 300                     # 8 of 9 shifts move the image
+    flat = nnkit.data.random_shifts(X.reshape(300, 784), seed=1)
+    assert np.array_equal(flat, S.reshape(300, 784))
+    assert not np.array_equal(nnkit.data.random_shifts(X, seed=2), S)

@@ -1,0 +1,35 @@
+"""Data augmentation: new training images made from old ones without changing what they show."""
+import numpy as np
+
+from ..errors import ShapeError, check_array
+
+__all__ = ["random_shifts"]
+
+
+def random_shifts(images, seed=0, max_shift=1):
+    """Move each image by a random whole number of pixels, between -max_shift and +max_shift, down and right.
+
+    ``images``: (N, H, W), or (N, H*W) rows of square images (returned in the same shape).
+    A digit moved by a pixel is still the same digit, so a network that sees a fresh set of shifted
+    copies every epoch cannot just memorise its training images. Pixels that leave one side come back
+    on the other (``np.roll``); for MNIST that is harmless, as its digits sit inside a 20x20 box
+    with empty borders.
+    """
+    images = check_array(images, "images", where="random_shifts")
+    flat = images.ndim == 2
+    if flat:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ShapeError(f"random_shifts: rows of {images.shape[1]} pixels are not square images; "
+                             f"pass images of shape (N, H, W).")
+        images = images.reshape(len(images), side, side)
+    elif images.ndim != 3:
+        raise ShapeError(f"random_shifts: images must have shape (N, H, W) or (N, H*W), got {images.shape}.")
+    rng = np.random.default_rng(seed)
+    shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
+    out = np.empty_like(images)
+    for dy in range(-max_shift, max_shift + 1):
+        for dx in range(-max_shift, max_shift + 1):
+            idx = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
+            out[idx] = np.roll(images[idx], (dy, dx), axis=(1, 2))
+    return out.reshape(len(out), -1) if flat else out
