@@ -38,7 +38,8 @@ def plot_activations(x=None):
 def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r"):
     """One small image per output class showing its column of weights W (D, C) as a pixel picture.
 
-    Red: a black pixel there raises the class's score; blue: it lowers it.
+    Red: a black pixel there raises the class's score; blue: it lowers it. The colour scale ends at the
+    99th percentile of |W|, so that a few extreme weights do not wash out the picture.
     """
     W = np.asarray(W, dtype=float)
     if W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
@@ -46,7 +47,7 @@ def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r"):
     plt = _plt()
     C = W.shape[1]
     fig, axes = plt.subplots(1, C, figsize=(0.9 * C * shape[1] / shape[0] + 0.6, 1.6), squeeze=False)
-    lim = np.abs(W).max() or 1.0
+    lim = float(np.percentile(np.abs(W), 99)) or 1.0     # a few extreme weights should not wash out the rest
     for c, ax in enumerate(axes[0]):
         ax.imshow(W[:, c].reshape(shape), cmap=cmap, vmin=-lim, vmax=lim)
         ax.set_xticks([]); ax.set_yticks([])
