@@ -181,3 +181,35 @@ def test_expression_explorer_keeps_last_good_state():
     assert ex.expr == "(a - b).relu() * c"
     fig = ex.figure()
     assert fig.axes
+
+
+# ---------------------------------------------------------------- the thin ipywidgets views build and react
+def test_views_build_and_react_without_a_browser():
+    pytest.importorskip("ipywidgets")
+    from nnkit.widgets.classifier import classifier_widget
+    from nnkit.widgets.hidden import hidden_layer_widget
+    from nnkit.widgets.drawdigit import draw_digit_widget
+    from nnkit.widgets.graph import expression_widget
+
+    box = classifier_widget(w1=-1.0, w2=1.0, b=0.0)
+    sliders = box.children[0].children
+    sliders[2].value = 1.5                                  # move b
+    box.children[1].children[0].click()                     # one gradient step
+    assert sliders[2].value != 1.5                          # the sliders follow the step
+
+    box = hidden_layer_widget(dataset="circles", num_hiddens=2, activation="relu", lr=0.5)
+    box.children[1].children[0].value = 3                   # hidden units
+
+    box = draw_digit_widget(_FakeModel(), start="7")
+    grid = box.children[0].children[0]
+    bars = box.children[2].children
+    grid.children[0].click()                                # switch on the top-left cell: redraws, no error
+    assert grid.children[0].style.button_color == "#222222"
+    box.children[0].children[1].click()                     # clear
+    assert all(abs(b.value - 0.1) < 1e-12 for b in bars)
+
+    box = expression_widget("(a * b + c).tanh()")
+    box.children[0].children[0].value = "a +"              # a broken expression: message, no exception
+    assert "crimson" in box.children[2].value
+    box.children[0].children[0].value = "a * b"
+    assert box.children[2].value == ""
