@@ -36,6 +36,9 @@ class _NnkitRunner:
         import nnkit
         self.nnkit = nnkit
         self.model = nnkit.mlp(SIZES, seed=seed, dtype=np.float32)
+        # the initial weights, which the other runners copy so that all train the identical model
+        self.init = [(self.model.params[f"{2 * i}.W"].copy(), self.model.params[f"{2 * i}.b"].copy())
+                     for i in range(len(SIZES) - 1)]
         self.loss = nnkit.SoftmaxCrossEntropy()
         self.opt = nnkit.Adam(lr)
 
@@ -52,12 +55,10 @@ class _NumpyRunner:
     """The same network written directly in NumPy, as a learner would after lesson 6."""
     name = "numpy"
 
-    def __init__(self, seed, lr):
-        rng = np.random.default_rng(seed)
+    def __init__(self, seed, lr, init):
         self.p = {}
-        for i, (d, m) in enumerate(zip(SIZES[:-1], SIZES[1:])):
-            self.p[f"W{i}"] = (rng.standard_normal((d, m)) * np.sqrt(2.0 / d)).astype(np.float32)
-            self.p[f"b{i}"] = np.zeros(m, np.float32)
+        for i in range(len(SIZES) - 1):
+            self.p[f"W{i}"], self.p[f"b{i}"] = init[i][0].copy(), init[i][1].copy()
         self.m = {k: np.zeros_like(v) for k, v in self.p.items()}
         self.v = {k: np.zeros_like(v) for k, v in self.p.items()}
         self.t, self.lr = 0, lr
@@ -97,13 +98,16 @@ class _NumpyRunner:
 class _TorchRunner:
     name = "torch"
 
-    def __init__(self, seed, lr):
+    def __init__(self, seed, lr, init):
         import torch
         self.torch = torch
-        torch.manual_seed(seed)
         layers = []
         for i, (d, m) in enumerate(zip(SIZES[:-1], SIZES[1:])):
-            layers.append(torch.nn.Linear(d, m))
+            linear = torch.nn.Linear(d, m)
+            with torch.no_grad():                  # start from nnkit's initial weights: the identical model
+                linear.weight.copy_(torch.from_numpy(init[i][0].T.copy()))
+                linear.bias.copy_(torch.from_numpy(init[i][1].copy()))
+            layers.append(linear)
             if i < len(SIZES) - 2:
                 layers.append(torch.nn.ReLU())
         self.model = torch.nn.Sequential(*layers)
@@ -135,13 +139,13 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
     Xtr, ytr, Xte, yte = load_mnist(flatten=True, normalize=True, dtype=np.float32)
     runners = [_NnkitRunner(seed, lr)]
     if compare_numpy:
-        runners.append(_NumpyRunner(seed, lr))
+        runners.append(_NumpyRunner(seed, lr, runners[0].init))
     if compare_torch:
         try:
             import torch  # noqa: F401
         except ImportError:
             raise SystemExit("--compare-torch needs PyTorch: pip install torch (CPU build), then run again.")
-        runners.append(_TorchRunner(seed, lr))
+        runners.append(_TorchRunner(seed, lr, runners[0].init))
     times = {r.name: [] for r in runners}
     accs = {r.name: [] for r in runners}
     for epoch in range(1, epochs + 1):
