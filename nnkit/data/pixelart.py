@@ -1,0 +1,96 @@
+"""Pixel-art digits: hand-drawn 0-9 on 4x3 and 8x8 grids (black = 1, white = 0), and noisy copies.
+
+Lesson 1 writes rules for them; lesson 4 trains a linear classifier on them. ``mnist_as_pixel_art``
+turns real MNIST digits into the same 8x8 black-and-white format, so the rules can be measured on
+real handwriting.
+"""
+import numpy as np
+
+from ..errors import ShapeError, check_array
+
+__all__ = ["PIXEL_TEMPLATES", "pixel_digits", "mnist_as_pixel_art", "parse_pixel_art"]
+
+_DRAWINGS_4x3 = ["### #.# #.# ###", ".#. ##. .#. ###", "##. ..# .#. ###", "### .## ..# ###", "#.# #.# ### ..#",
+                 "### ##. ..# ##.", "#.. ### #.# ###", "### ..# .#. .#.", "### ### #.# ###", "### #.# ### ..#"]
+
+_DRAWINGS_8x8 = [
+    "..####.. .##..##. .##..##. .##..##. .##..##. .##..##. .##..##. ..####..",   # 0
+    "...##... ..###... .####... ...##... ...##... ...##... ...##... .######.",   # 1
+    "..####.. .##..##. .....##. ....##.. ...##... ..##.... .##..... .######.",   # 2
+    "..####.. .##..##. .....##. ...###.. .....##. .....##. .##..##. ..####..",   # 3
+    "....##.. ...###.. ..####.. .##.##.. ##..##.. #######. ....##.. ....##..",   # 4
+    ".######. .##..... .##..... .#####.. .....##. .....##. .##..##. ..####..",   # 5
+    "..####.. .##..... .##..... .#####.. .##..##. .##..##. .##..##. ..####..",   # 6
+    ".######. .....##. ....##.. ....##.. ...##... ...##... ..##.... ..##....",   # 7
+    "..####.. .##..##. .##..##. ..####.. .##..##. .##..##. .##..##. ..####..",   # 8
+    "..####.. .##..##. .##..##. .##..##. ..#####. .....##. .....##. ..####..",   # 9
+]
+
+
+def parse_pixel_art(drawing):
+    """'### #.# ...' (rows separated by spaces, '#' black, '.' white) -> int array (rows, cols) of 0/1."""
+    rows = drawing.split()
+    if not rows or len({len(r) for r in rows}) != 1 or set("".join(rows)) - set("#."):
+        raise ValueError(f"parse_pixel_art: expected rows of equal length made of '#' and '.', got {drawing!r}.")
+    return np.array([[ch == "#" for ch in row] for row in rows], dtype=np.int64)
+
+
+PIXEL_TEMPLATES = {
+    "4x3": np.stack([parse_pixel_art(d) for d in _DRAWINGS_4x3]),   # (10, 4, 3)
+    "8x8": np.stack([parse_pixel_art(d) for d in _DRAWINGS_8x8]),   # (10, 8, 8)
+}
+for _t in PIXEL_TEMPLATES.values():
+    _t.setflags(write=False)
+
+
+def pixel_digits(size="4x3", copies=1, noise=0.0, seed=0):
+    """The ten templates, or ``copies`` noisy variants of each: X (10*copies, H, W) of 0.0/1.0, y (10*copies,).
+
+    With ``copies=1`` and ``noise=0`` you get the clean templates in order 0..9. Otherwise each copy has
+    every pixel flipped with probability ``noise``; 8x8 copies are also moved by up to one pixel.
+    """
+    if size not in PIXEL_TEMPLATES:
+        raise ValueError(f"pixel_digits: size must be one of {sorted(PIXEL_TEMPLATES)}, got {size!r}.")
+    copies = int(copies)
+    if copies < 1:
+        raise ValueError(f"pixel_digits: copies must be at least 1, got {copies}.")
+    if not 0.0 <= noise <= 1.0:
+        raise ValueError(f"pixel_digits: noise is a probability between 0 and 1, got {noise}.")
+    T = PIXEL_TEMPLATES[size]
+    X = np.repeat(T, copies, axis=0).astype(np.float64)
+    y = np.repeat(np.arange(10), copies)
+    if copies == 1 and noise == 0.0:
+        return X, y
+    rng = np.random.default_rng(seed)
+    if size == "8x8":
+        for i in range(len(X)):
+            if i % copies:                       # keep the first copy of each digit in place
+                X[i] = np.roll(X[i], tuple(rng.integers(-1, 2, 2)), axis=(0, 1))
+    flips = rng.random(X.shape) < noise
+    X[flips] = 1.0 - X[flips]
+    return X, y
+
+
+def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
+    """Shrink 28x28 greyscale digits (N, 28, 28) to black-and-white pixel art (N, H, W) of 0/1.
+
+    MNIST digits sit in the central 20x20 of their 28x28 image, so ``crop`` pixels are first cut from
+    every side. Each output pixel is the mean of a block of the remaining pixels (padded to a multiple of
+    the output size); it is black (1) where that mean, scaled to [0, 1], is at least ``threshold``.
+    """
+    images = check_array(images, "images", ndim=3, where="mnist_as_pixel_art")
+    if crop:
+        if 2 * crop >= min(images.shape[1:]):
+            raise ShapeError(f"mnist_as_pixel_art: crop={crop} leaves nothing of images of shape {images.shape[1:]}.")
+        images = images[:, crop:-crop, crop:-crop]
+    H, W = (int(s) for s in size)
+    if H < 1 or W < 1 or H > images.shape[1] or W > images.shape[2]:
+        raise ShapeError(f"mnist_as_pixel_art: size must be between (1, 1) and {images.shape[1:]}, got {size}.")
+    x = images.astype(np.float64)
+    if x.max(initial=0) > 1.0:
+        x = x / 255.0
+    ph, pw = -x.shape[1] % H, -x.shape[2] % W
+    x = np.pad(x, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2)))
+    bh, bw = x.shape[1] // H, x.shape[2] // W
+    means = x.reshape(len(x), H, bh, W, bw).mean(axis=(2, 4))
+    return (means >= threshold).astype(np.int64)
