@@ -1,0 +1,83 @@
+"""Lesson 3 widget: explore gradient descent on 1-D landscapes.
+
+Logic (plain Python, tested): ``Explorer`` holds the landscape, start point, learning rate, optimizer and
+number of steps, and recomputes the path whenever one of them is set. View: ``explorer_widget()`` with
+dropdowns and sliders, and a play button that animates the ball step by step.
+"""
+import numpy as np
+
+from ..landscape import LANDSCAPES, descend, plot_paths
+
+__all__ = ["Explorer", "explorer_widget", "OPTIMIZERS"]
+
+OPTIMIZERS = ("sgd", "momentum", "adagrad", "adam")
+
+
+class Explorer:
+    """State of the explorer; ``path`` is the array of w visited, ``status`` a sentence about where it ended."""
+
+    def __init__(self, landscape="cubic", w0=1.0, lr=0.1, optimizer="sgd", steps=50):
+        self.landscape, self.w0, self.lr, self.optimizer, self.steps = landscape, w0, lr, optimizer, steps
+        self.update()
+
+    def set(self, **values):
+        for key, value in values.items():
+            if key not in ("landscape", "w0", "lr", "optimizer", "steps"):
+                raise AttributeError(f"Explorer has no setting {key!r}")
+            setattr(self, key, value)
+        return self.update()
+
+    def update(self):
+        if self.landscape not in LANDSCAPES:
+            raise ValueError(f"Explorer: landscape must be one of {sorted(LANDSCAPES)}, got {self.landscape!r}")
+        self.path = descend(self.landscape, self.w0, self.lr, self.steps, self.optimizer)
+        return self
+
+    @property
+    def status(self):
+        land = LANDSCAPES[self.landscape]
+        w = self.path[-1]
+        if len(self.path) <= self.steps or abs(w) > 1e3:
+            return f"diverged: w ran off to {w:.3g}"
+        return f"after {self.steps} steps: w = {w:.4f}, E(w) = {land.E(w):.4f}, slope {land.dE(w):+.4f}"
+
+    def frame(self, k):
+        """The path up to step k (for the animation)."""
+        return self.path[: int(k) + 1]
+
+
+def explorer_widget(**start):
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    ex = Explorer(**start)
+    land = widgets.Dropdown(options=list(LANDSCAPES), value=ex.landscape, description="landscape")
+    w0 = widgets.FloatSlider(value=ex.w0, min=-1.2, max=1.2, step=0.05, description="start w₀",
+                             continuous_update=False)
+    lr = widgets.FloatLogSlider(value=ex.lr, base=10, min=-3, max=0.3, step=0.05, description="η",
+                                continuous_update=False)
+    opt = widgets.Dropdown(options=OPTIMIZERS, value=ex.optimizer, description="optimizer")
+    play = widgets.Play(value=ex.steps, min=0, max=ex.steps, step=1, interval=120)
+    step = widgets.IntSlider(value=ex.steps, min=0, max=ex.steps, description="step")
+    widgets.jslink((play, "value"), (step, "value"))
+    out = widgets.Output()
+
+    def draw(*_):
+        with out:
+            out.clear_output(wait=True)
+            fig = plot_paths(ex.landscape, {ex.optimizer: ex.frame(step.value)},
+                             title=f"{LANDSCAPES[ex.landscape].name}\n{ex.status}")
+            display(fig)
+            plt.close(fig)
+
+    def recompute(*_):
+        ex.set(landscape=land.value, w0=w0.value, lr=lr.value, optimizer=opt.value)
+        draw()
+
+    for w in (land, w0, lr, opt):
+        w.observe(recompute, names="value")
+    step.observe(draw, names="value")
+    draw()
+    box = widgets.VBox([widgets.HBox([land, opt]), widgets.HBox([w0, lr]), widgets.HBox([play, step]), out])
+    box.explorer = ex
+    return box
