@@ -1,0 +1,66 @@
+"""Widget logic of lessons 1-3, driven the way a learner drives it: set a value, check what it shows."""
+import numpy as np
+
+from nnkit.data import PIXEL_TEMPLATES
+from nnkit.widgets.pixelgrid import PixelGrid, pixel_grid_widget
+from nnkit.widgets.descent import DescentRun, descent_widget
+from nnkit.widgets.explorer import Explorer, explorer_widget
+
+X = np.array([[1, 1], [3, 1], [5, 1], [7, 1]], dtype=float)
+t = np.array([1, 4, 4, 8], dtype=float)
+
+
+def ink_rule(img):
+    return None if img.sum() == 0 else int(img.sum())
+
+
+def test_pixel_grid_logic():
+    g = PixelGrid(ink_rule)
+    assert g.verdict.startswith("no ink")
+    g.toggle(2, 3).toggle(4, 4)
+    assert g.verdict == "the rules say: 2"
+    g.toggle(2, 3)
+    assert g.image.sum() == 1
+    g.set_image(PIXEL_TEMPLATES["8x8"][8])
+    assert g.verdict == f"the rules say: {PIXEL_TEMPLATES['8x8'][8].sum()}"
+    assert g.clear().image.sum() == 0
+
+
+def test_pixel_grid_view_reacts_to_clicks():
+    box = pixel_grid_widget(ink_rule)
+    label = box.children[1].children[0]
+    box.buttons[0].value = True
+    box.buttons[9].value = True
+    assert box.grid.image[0, 0] == 1 and box.grid.image[1, 1] == 1
+    assert "2" in label.value
+
+
+def test_descent_run_regimes():
+    run = DescentRun(X, t, eta=0.002, steps=100)
+    assert run.regime == "still descending"
+    assert run.set_eta(0.0232).regime == "diverging"
+    assert run.set_eta(0.0229).regime == "zig-zagging"
+    assert abs(run.limit - 0.022967) < 1e-6
+
+
+def test_descent_widget_slider_recomputes():
+    box = descent_widget(X, t, eta=0.01)
+    slider = box.children[0]
+    slider.value = 0.0235
+    assert box.run.eta == 0.0235 and box.run.regime == "diverging"
+
+
+def test_explorer_logic_and_view():
+    ex = Explorer(landscape="cubic", w0=1.0, lr=0.1, optimizer="sgd", steps=50)
+    assert abs(ex.path[-1] - 0.5) < 1e-6 and "w = 0.5000" in ex.status
+    ex.set(landscape="w^2", lr=1.5)
+    assert ex.status.startswith("diverged")
+    assert len(ex.frame(3)) == 4
+    box = explorer_widget(landscape="w^2", w0=1.0, lr=0.1)
+    land, opt = box.children[0].children
+    lr = box.children[1].children[1]
+    opt.value = "adam"
+    lr.value = 0.05
+    assert box.explorer.optimizer == "adam" and box.explorer.lr == 0.05
+    land.value = "cubic"
+    assert box.explorer.landscape == "cubic"
