@@ -1,0 +1,27 @@
+"""Every solution notebook scores full marks with the hidden tests; every untouched exercise scores zero,
+with feedback and without an error from the grader."""
+from pathlib import Path
+
+import pytest
+
+from nnkit.grading import grade_notebook
+from nnkit.grading.core import REPO, load_exercise
+from nnkit.grading.sandbox import Limits
+
+EXERCISES = sorted(p.stem for p in (REPO / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_every_exercise_has_hidden_tests():
+    assert EXERCISES
+    for name in EXERCISES:
+        tasks = load_exercise(name)
+        assert 2 <= len(tasks) <= 5 and all(t.cases and t.points > 0 for t in tasks)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_solution_full_marks_exercise_zero(name):
+    sol = grade_notebook(REPO / "solutions" / f"{name}.ipynb", name, Limits(seconds=20))
+    assert sol["score"] == sol["max_score"], [t["output"] for t in sol["tests"]]
+    ex = grade_notebook(REPO / "exercises" / f"{name}.ipynb", name, Limits(seconds=20))
+    assert ex["score"] == 0
+    assert all("NotImplementedError" in t["output"] for t in ex["tests"])
