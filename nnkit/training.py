@@ -176,4 +176,14 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
         quiet.__exit__(None, None, None)
         if bar is not None:
             bar.close()
+    if progress and history:
+        # A saved notebook keeps only the bar's first text, so say once, in plain text, how it ended.
+        last = history[-1]
+        parts = [f"loss {last['loss']:.4f}"]
+        if last["accuracy"] is not None:
+            parts.append(f"accuracy {last['accuracy']:.4f}")
+        if last["val_accuracy"] is not None:
+            parts.append(f"test accuracy {last['val_accuracy']:.4f}")
+        total = sum(r["seconds"] for r in history)
+        print(f"trained {len(history)} epoch{'s' * (len(history) > 1)} in {total:.1f} s: " + ", ".join(parts))
     return history

@@ -77,8 +77,9 @@ def test_binary_classification_on_two_clouds():
 def test_progress_bar_runs(capsys):
     X, y = nnkit.moons(50, seed=0)
     nnkit.train(_moons_model(), nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.1), X, y, epochs=2, batch_size=10)
-    err = capsys.readouterr().err
-    assert "epoch 2/2" in err and "10/10" in err
+    captured = capsys.readouterr()
+    assert "epoch 2/2" in captured.err and "10/10" in captured.err
+    assert captured.out.startswith("trained 2 epochs in ") and "accuracy" in captured.out
 
 
 def test_minibatches_cover_every_example_once():
