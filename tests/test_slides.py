@@ -75,6 +75,15 @@ def test_decks_in_a_browser_offline(decks):
                 page.wait_for_function("document.querySelectorAll('.MathJax_CHTML, .MathJax').length > 0", timeout=20000)
                 page.wait_for_function("document.querySelectorAll('.widget-slider, .jupyter-widgets').length > 0",
                                        timeout=20000)
+                # each formula drawn once: the screen-reader MathML copy must not be visible beside the typeset one
+                page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && "
+                                       "document.querySelectorAll('.MJX_Assistive_MathML').length > 0", timeout=20000)
+                shown_twice = page.evaluate("""() => [...document.querySelectorAll('.MJX_Assistive_MathML math')]
+                    .filter(m => { const box = m.parentElement, r = m.getBoundingClientRect(),
+                                         c = box.getBoundingClientRect(), st = getComputedStyle(box);
+                        return r.width > c.width + 2 && st.clipPath === 'none' && st.display !== 'none'; }).length""")
+                if shown_twice:
+                    problems.append(f"{lesson.stem}: {shown_twice} formulas drawn twice (the MathML copy overflows its box unclipped)")
             page.close()
     assert not blocked, f"decks tried to reach the network: {blocked[:5]}"
     assert not problems, "\n".join(problems)
