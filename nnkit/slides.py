@@ -26,7 +26,12 @@ COPY = {"reveal.js/dist": "reveal.js/dist", "reveal.js/plugin/notes": "reveal.js
 
 
 def npm_cache():
-    key = hashlib.sha256((ASSETS_SRC / "package.json").read_bytes()).hexdigest()[:12]
+    # keyed by the pinned manifest and its lock: a repeat build with the same lock downloads nothing
+    h = hashlib.sha256()
+    for name in ("package.json", "package-lock.json"):
+        if (ASSETS_SRC / name).exists():
+            h.update((ASSETS_SRC / name).read_bytes())
+    key = h.hexdigest()[:12]
     root = os.environ.get("NNKIT_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "nnkit")
     return Path(root) / f"slides-npm-{key}"
 
@@ -43,7 +48,10 @@ def install_assets():
                          "renderer and MathJax: install Node.js (e.g. apt-get install nodejs npm) and run again.")
     cache.mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS_SRC / "package.json", cache / "package.json")
-    res = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--omit=dev", "--ignore-scripts"],
+    locked = (ASSETS_SRC / "package-lock.json").exists()
+    if locked:      # exactly the versions (and integrity hashes) in the committed lock
+        shutil.copy(ASSETS_SRC / "package-lock.json", cache / "package-lock.json")
+    res = subprocess.run([npm, "ci" if locked else "install", "--no-audit", "--no-fund", "--omit=dev", "--ignore-scripts"],
                          cwd=cache, capture_output=True, text=True)
     if res.returncode != 0:
         raise SystemExit(f"npm could not install the slide assets (is the npm registry reachable?):\n{res.stderr[-2000:]}")
