@@ -38,3 +38,16 @@ def test_bench_json_one_epoch():
 def test_unknown_command():
     res = _run("fly")
     assert res.returncode == 2 and "unknown command" in res.stderr
+
+
+def test_bench_compares_with_hand_written_numpy():
+    # two epochs of nnkit and of the hand-written NumPy loop, from the same initial weights, on the same batches
+    res = _run("bench", "--epochs", "2", "--json", "--compare-numpy", "--no-augment")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert len(data["epoch_seconds"]) == len(data["numpy_epoch_seconds"]) == 2
+    # the same model, trained on the same batches: the test accuracies agree closely (float32 rounding differs)
+    assert abs(data["numpy_test_accuracy"] - data["test_accuracy"]) < 0.005
+    assert data["ratio_to_numpy"] > 0 and data["ratio_to_numpy_best_epochs"] > 0
+    best = min(data["epoch_seconds"]) / min(data["numpy_epoch_seconds"])      # from the rounded per-epoch times
+    assert abs(data["ratio_to_numpy_best_epochs"] - best) < 0.01
