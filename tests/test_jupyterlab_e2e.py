@@ -1,14 +1,18 @@
 """JupyterLab end to end, as a learner uses it: a real server on a loopback port with a token, lesson 2
 opened with its outputs cleared, Run > Run All Cells from the menu, then: every cell ran, no errors, the
 figures are there, and the learning-rate slider responds. Every process started is stopped by its id."""
+import json
 import os
+import re
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -47,21 +51,17 @@ def _descendants(pid):
     return out
 
 
-@pytest.fixture
-def lab(tmp_path):
-    nb = nbformat.read(str(LESSON), as_version=4)
-    for c in nb.cells:
-        if c.cell_type == "code":
-            c.outputs, c.execution_count = [], None
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, str(tmp_path / LESSON.name))
+@contextmanager
+def _jupyterlab(args, tmp_path, cwd):
+    """Start ``jupyter lab <args>`` on a free loopback port with a token; yield (url, token); stop it by pid."""
     token, port = secrets.token_hex(16), _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--ServerApp.port_retries=0",
+        [sys.executable, "-m", "jupyterlab", *args, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0",
          "--LabApp.news_url="] + (["--allow-root"] if os.geteuid() == 0 else []),
-        stdout=open(tmp_path / "server.log", "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        stdout=open(tmp_path / "server.log", "wb"), stderr=subprocess.STDOUT, env=env, cwd=cwd,
+        start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -90,6 +90,38 @@ def lab(tmp_path):
             except ProcessLookupError:
                 pass
         server.wait(5)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    nb = nbformat.read(str(LESSON), as_version=4)
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.outputs, c.execution_count = [], None
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, str(tmp_path / LESSON.name))
+    with _jupyterlab([f"--ServerApp.root_dir={tmp_path}"], tmp_path, cwd=tmp_path) as (url, token):
+        yield url, token
+
+
+def _readme_lab_args():
+    """The arguments of ``jupyter lab`` in the README's install-and-open command."""
+    text = (REPO / "README.md").read_text()
+    block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
+    line = next(ln for ln in block.splitlines() if "jupyter lab" in ln)
+    return shlex.split(line.split("jupyter lab", 1)[1])
+
+
+def test_readme_command_opens_the_first_lesson_with_the_whole_course(tmp_path):
+    # The README's own `jupyter lab ...` arguments, run from the README's folder (no browser needed here:
+    # the REST API shows what the learner's file browser and first tab get).
+    args = _readme_lab_args()
+    with _jupyterlab(args, tmp_path, cwd=REPO) as (url, token):
+        listing = json.load(urllib.request.urlopen(f"{url}/api/contents/?token={token}&content=1", timeout=10))
+        names = {item["name"] for item in listing["content"]}
+        assert {"lessons", "exercises", "solutions", "README.md"} <= names, names
+        opened = [p.read_text() for p in (tmp_path / "rt").glob("jpserver-*-open.html")]
+        assert opened and "/lab/tree/lessons/01_rule_based.ipynb" in opened[0]
 
 
 def test_run_all_cells_in_jupyterlab(lab):
