@@ -1,6 +1,7 @@
 """JupyterLab end to end, as a learner uses it: a real server on a loopback port with a token, lesson 2
 opened with its outputs cleared, Run > Run All Cells from the menu, then: every cell ran, no errors, the
-figures are there, and the learning-rate slider responds. Every process started is stopped by its id."""
+figures are there, and the learning-rate slider responds. Also the README's own `jupyter lab` command: it serves
+the whole course and opens lesson 1. Every process started is stopped by its id."""
 import json
 import os
 import re
