@@ -91,7 +91,9 @@ Lessons in `lessons/` (read them in order, 01 to 07), your exercises in `exercis
 
 Install and open the first lesson (Python 3.10 or newer):
 
-    python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt && jupyter lab lessons/01_rule_based.ipynb
+    python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt && jupyter lab --ServerApp.root_dir=. lessons/01_rule_based.ipynb
+
+(`--ServerApp.root_dir=.` puts the whole folder, exercises included, in JupyterLab's file browser.)
 
 In each exercise notebook, replace every `raise NotImplementedError()` with your code, run the visible
 checks below it, and hand in the notebook. Your instructor grades it with further tests that you do not see:

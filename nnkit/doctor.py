@@ -107,7 +107,8 @@ def main(argv=None):
     if failures:
         print(f"{failures} problem(s) to fix, see the arrows above.")
         return 1
-    print("Everything the course needs is in place. Start with: jupyter lab lessons/")
+    print("Everything the course needs is in place. Start, from the course folder, with:\n"
+          "    jupyter lab --ServerApp.root_dir=. lessons/01_rule_based.ipynb")
     return 0
 
 

@@ -63,3 +63,10 @@ def test_student_release_has_no_solutions_or_hidden_tests(tmp_path):
 def test_cli_check_mode():
     res = subprocess.run([sys.executable, "-m", "nnkit", "build-exercises", "--check"], capture_output=True, text=True)
     assert res.returncode == 0 and "up to date" in res.stdout
+
+
+def test_student_readme_opens_lab_like_the_course_readme():
+    # one install-and-open command for teachers and students (the README's is run by the JupyterLab test)
+    from nnkit.course import STUDENT_README
+    course = next(ln for ln in (REPO / "README.md").read_text().splitlines() if "jupyter lab" in ln and "pip" in ln)
+    assert course.strip() in STUDENT_README
