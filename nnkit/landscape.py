@@ -114,12 +114,9 @@ def descent_regime(losses, ws=None, rel_tol=1e-6):
 
 def plot_paths(landscape, paths, ax=None, title=None, max_marks=60):
     """Draw a landscape and one or more descent paths on it: ``paths`` is {label: path array}."""
-    import matplotlib.pyplot as plt
+    from .plotting import _fig_ax
     land = LANDSCAPES[landscape] if isinstance(landscape, str) else landscape
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(4.5, 3.2))
-    else:
-        fig = ax.figure
+    fig, ax = _fig_ax(ax, (4.5, 3.2))
     lo, hi = land.wrange
     w = np.linspace(lo, hi, 400)
     ax.plot(w, land.E(w), color="0.3", lw=1.5)

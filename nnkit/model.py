@@ -1,8 +1,8 @@
 """A sequential model: layers applied one after the other, and backprop through them in reverse."""
 import numpy as np
 
-from .errors import ShapeError, check_array
-from .layers import Layer, Linear, ReLU, Sigmoid, Tanh
+from .errors import ShapeError
+from .layers import Linear, ReLU, Sigmoid, Tanh
 from . import functions as F
 
 __all__ = ["Sequential", "mlp", "ParamDict"]

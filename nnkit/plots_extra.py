@@ -5,13 +5,9 @@ matplotlib is imported inside each function, so importing this module is cheap.
 import numpy as np
 
 from .errors import ShapeError
+from .plotting import _fig_ax, _plt
 
 __all__ = ["plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph"]
-
-
-def _plt():
-    import matplotlib.pyplot as plt
-    return plt
 
 
 def plot_activations(x=None):
@@ -27,7 +23,7 @@ def plot_activations(x=None):
         axes[0, k].plot(x, f, color="tab:blue")
         axes[0, k].set_title(name)
         axes[1, k].plot(x, df, color="tab:orange")
-        axes[1, k].set_title(f"its derivative", fontsize=9)
+        axes[1, k].set_title("its derivative", fontsize=9)
         for ax in axes[:, k]:
             ax.axhline(0, color="gray", lw=0.5); ax.axvline(0, color="gray", lw=0.5); ax.grid(alpha=0.3)
     axes[1, 0].set_xlabel("input a"); axes[1, 1].set_xlabel("input a"); axes[1, 2].set_xlabel("input a")
@@ -61,11 +57,7 @@ def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
     from .functions import sigmoid
     X = np.asarray(X, dtype=float)
     w = np.asarray(w, dtype=float).reshape(2)
-    plt = _plt()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(4.5, 4))
-    else:
-        fig = ax.figure
+    fig, ax = _fig_ax(ax, (4.5, 4))
     x0, x1 = X[:, 0].min() - 0.5, X[:, 0].max() + 0.5
     y0, y1 = X[:, 1].min() - 0.5, X[:, 1].max() + 0.5
     gx, gy = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
@@ -87,7 +79,6 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     the value and, after ``backward()``, the gradient d(output)/d(node).
     """
     from .autodiff import graph_edges
-    plt = _plt()
     nodes, edges = graph_edges(root)
     depth = [0] * len(nodes)
     for i, n in enumerate(nodes):                       # topological order: parents come first
@@ -106,12 +97,9 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     for d, idx in columns.items():
         for r, i in enumerate(idx):
             pos[i] = (d, -(r - (len(idx) - 1) / 2))
-    if ax is None:
-        width = 1.9 * (max(depth) + 1) + 0.5
-        height = 0.95 * max(len(v) for v in columns.values()) + 0.8
-        fig, ax = plt.subplots(figsize=(min(width, 10), min(height, 4.5)))
-    else:
-        fig = ax.figure
+    width = 1.9 * (max(depth) + 1) + 0.5
+    height = 0.95 * max(len(v) for v in columns.values()) + 0.8
+    fig, ax = _fig_ax(ax, (min(width, 10), min(height, 4.5)))
     for j, k in edges:
         (xa, ya), (xb, yb) = pos[j], pos[k]
         bend = 0.0 if xb - xa <= 1 else (0.25 if yb <= ya else -0.25)   # long edges curve around boxes

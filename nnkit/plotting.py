@@ -15,6 +15,13 @@ def _plt():
     return plt
 
 
+def _fig_ax(ax, figsize):
+    """(figure, axes): a new figure of ``figsize`` when ``ax`` is None, otherwise ``ax`` and its figure."""
+    if ax is None:
+        return _plt().subplots(figsize=figsize)
+    return ax.figure, ax
+
+
 def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_r", title=None):
     """Show images (N, H, W) or flat rows (N, H*W) of square images in a grid.
 
@@ -88,11 +95,7 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     cm = check_array(cm, "cm", ndim=2, where="plot_confusion_matrix")
     if cm.shape[0] != cm.shape[1]:
         raise ShapeError(f"plot_confusion_matrix: cm must be square (C, C), got {cm.shape}.")
-    plt = _plt()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5, 4.5))
-    else:
-        fig = ax.figure
+    fig, ax = _fig_ax(ax, (5, 4.5))
     C = len(cm)
     names = class_names or [str(i) for i in range(C)]
     off = cm.astype(float).copy()
@@ -118,11 +121,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     X = check_array(X, "X", ndim=2, where="plot_decision_boundary")
     if X.shape[1] != 2:
         raise ShapeError(f"plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {X.shape}.")
-    plt = _plt()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(4.5, 4))
-    else:
-        fig = ax.figure
+    fig, ax = _fig_ax(ax, (4.5, 4))
     x0, x1 = X[:, 0].min() - margin, X[:, 0].max() + margin
     y0, y1 = X[:, 1].min() - margin, X[:, 1].max() + margin
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))

@@ -6,8 +6,7 @@ import time
 import numpy as np
 
 from .errors import ShapeError, TrainingDiverged, check_array, check_same_rows
-from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy, MSE
-from .metrics import to_labels
+from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy
 
 __all__ = ["train", "evaluate", "minibatches", "History"]
 

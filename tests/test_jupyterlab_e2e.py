@@ -121,8 +121,11 @@ def test_readme_command_opens_the_first_lesson_with_the_whole_course(tmp_path):
         listing = json.load(urllib.request.urlopen(f"{url}/api/contents/?token={token}&content=1", timeout=10))
         names = {item["name"] for item in listing["content"]}
         assert {"lessons", "exercises", "solutions", "README.md"} <= names, names
-        opened = [p.read_text() for p in (tmp_path / "rt").glob("jpserver-*-open.html")]
-        assert opened and "/lab/tree/lessons/01_rule_based.ipynb" in opened[0]
+        # the page JupyterLab opens in the learner's browser when it is given a file to open
+        opened = [p.read_text() for p in (tmp_path / "rt").glob("jpserver-file-to-run-*-open.html")]
+        assert opened, "JupyterLab was given no notebook to open"
+        target = re.search(r'http-equiv="refresh" content="1;url=([^"]+)"', opened[0]).group(1)
+        assert "/lab/tree/lessons/01_rule_based.ipynb?" in target, target
 
 
 def test_run_all_cells_in_jupyterlab(lab):
