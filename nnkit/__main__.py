@@ -1,24 +1,10 @@
-"""Command line: ``python -m nnkit <command> [options]``.
+"""Command line: ``python -m nnkit doctor``: check the set-up (Python, packages, Jupyter kernel, MNIST
+files, widgets) and say what to fix.
 
-    doctor            check the set-up (versions, kernel, data, widgets) and say what to fix
-    bench             time MNIST training (784-100-100-10, Adam, batch 100); --json, --compare-torch
-    build-exercises   generate exercises/ from solutions/
-    release           make a student release without solutions and hidden tests
-    grade             grade one notebook or a folder of submissions
-    slides            build offline reveal.js decks of the lessons
+The instructors' tools (exercises, grading, release, slides, bench) are a separate package:
+``python -m coursetools --help`` in the course repository.
 """
-import importlib
 import sys
-
-COMMANDS = {
-    "doctor": "nnkit.doctor",
-    "bench": "nnkit.bench",
-    "build-exercises": "nnkit.course",
-    "release": "nnkit.course",
-    "grade": "nnkit.grading.cli",
-    "slides": "nnkit.slides",
-}
-_PASS_COMMAND_WORD = {"build-exercises", "release"}
 
 
 def main(argv=None):
@@ -26,13 +12,11 @@ def main(argv=None):
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__.strip())
         return 0
-    cmd, rest = argv[0], argv[1:]
-    if cmd not in COMMANDS:
-        print(f"nnkit: unknown command {cmd!r}. Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
+    if argv[0] != "doctor":
+        print(f"nnkit: unknown command {argv[0]!r}. The one command is: python -m nnkit doctor", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[cmd])
-    result = module.main([cmd, *rest] if cmd in _PASS_COMMAND_WORD else rest)
-    return int(result or 0)
+    from .doctor import main as doctor_main
+    return int(doctor_main(argv[1:]) or 0)
 
 
 if __name__ == "__main__":

@@ -7,4 +7,4 @@ import matplotlib
 matplotlib.use("Agg")          # tests never open windows
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-collect_ignore_glob = ["**/*.ipynb", "hidden/*"]
+collect_ignore_glob = ["**/*.ipynb"]

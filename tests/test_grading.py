@@ -8,13 +8,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnkit.grading import grade_folder
-from nnkit.grading.core import REPO
-from nnkit.grading.sandbox import Limits, isolation
+from coursetools.grading import grade_folder
+from coursetools.grading.sandbox import Limits, isolation
+from coursetools.paths import HIDDEN_DIR, REPO
 
 SOLUTION = REPO / "solutions" / "02_least_squares.ipynb"
 EXERCISE = REPO / "exercises" / "02_least_squares.ipynb"
-HIDDEN_FILE = REPO / "tests" / "hidden" / "h02_least_squares.py"
+HIDDEN_FILE = HIDDEN_DIR / "h02_least_squares.py"
 
 
 def _with(func=None, body=None, extra=None, base=SOLUTION):

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from nnkit.grading import grade_notebook
-from nnkit.grading.core import REPO, load_exercise
-from nnkit.grading.sandbox import Limits
+from coursetools.grading import grade_notebook
+from coursetools.grading.core import load_exercise
+from coursetools.grading.sandbox import Limits
+from coursetools.paths import REPO
 
 EXERCISES = sorted(p.stem for p in (REPO / "solutions").glob("[0-9][0-9]_*.ipynb"))
 

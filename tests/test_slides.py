@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nnkit import slides
+from coursetools import slides
 from browser import browser_context
 
 REPO = Path(__file__).resolve().parent.parent

@@ -105,7 +105,7 @@ def test_accuracy_and_confusion_matrix():
 def test_one_epoch_matches_numpy_and_pytorch_runs_of_the_same_model():
     """The benchmark's three trainers start from the same weights and see the same batches: after an
     epoch on 3,000 MNIST images their weights agree (float32 rounding apart)."""
-    from nnkit import bench
+    from coursetools import bench
     Xtr, ytr, _, _ = nnkit.load_mnist(flatten=True, normalize=True)
     X, y = Xtr[:3000], ytr[:3000]
     ours = bench._NnkitRunner(0, 1e-3)

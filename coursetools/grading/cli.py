@@ -1,4 +1,4 @@
-"""``python -m nnkit grade``: grade one notebook or a folder of submissions with the hidden tests."""
+"""``python -m coursetools grade``: grade one notebook or a folder of submissions with the hidden tests."""
 import argparse
 from pathlib import Path
 
@@ -7,13 +7,13 @@ from .sandbox import Limits
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m nnkit grade", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m coursetools grade", description=__doc__)
     ap.add_argument("submissions", help="a notebook, or a folder of notebooks (one per student, named after them)")
     ap.add_argument("--exercise", required=False, help="e.g. 02_least_squares (default: from the notebook's name)")
     ap.add_argument("--out", default="grading-output", help="where results.json files and gradebook.csv go")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per task")
     ap.add_argument("--memory-mb", type=int, default=1536)
-    ap.add_argument("--hidden", default=None, help="folder of hidden tests (default: tests/hidden)")
+    ap.add_argument("--hidden", default=None, help="folder of hidden tests (default: coursetools/hidden)")
     a = ap.parse_args(argv)
     src = Path(a.submissions)
     paths = sorted(src.glob("*.ipynb")) if src.is_dir() else [src]

@@ -1,6 +1,6 @@
 """Grading exercise notebooks with hidden tests, safely.
 
-    python -m nnkit grade SUBMISSION.ipynb|FOLDER --exercise 02_least_squares [--out grading-output]
+    python -m coursetools grade SUBMISSION.ipynb|FOLDER --exercise 02_least_squares [--out grading-output]
 
 The grader (this process) holds the hidden tests and writes the grades. Student code runs only in child
 processes (``sandbox.py``): a separate ``python -I`` per task, as an unprivileged user when the grader

@@ -1,7 +1,7 @@
 """Hidden tests of exercises/04_linear_classifier.ipynb (the gradient is also checked numerically here)."""
 import numpy as np
 
-from nnkit.grading import Task, Case
+from coursetools.grading import Task, Case
 
 rng = np.random.default_rng(404)
 

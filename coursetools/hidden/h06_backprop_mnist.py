@@ -3,7 +3,7 @@ exercise's formulas) and, for the reference itself, against numerical gradients.
 import numpy as np
 
 import nnkit
-from nnkit.grading import Task, Case
+from coursetools.grading import Task, Case
 
 rng = np.random.default_rng(606)
 

@@ -1,6 +1,6 @@
 """Benchmark: train 784-100-100-10 ReLU with Adam (lr 1e-3), batch 100, float32 on MNIST.
 
-    python -m nnkit bench [--epochs 20] [--json] [--compare-torch] [--compare-numpy] [--no-augment]
+    python -m coursetools bench [--epochs 20] [--json] [--compare-torch] [--compare-numpy] [--no-augment]
 
 Every epoch trains on a fresh copy of the training images, each moved by up to one pixel
 (``nnkit.data.random_shifts``, as in lesson 6): the same network and optimizer, but it stops the
@@ -137,7 +137,7 @@ class _TorchRunner:
 def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare_numpy=False, augment=True,
         log=print):
     """Train and time; returns the result dict that ``--json`` prints."""
-    from .data import load_mnist, random_shifts
+    from nnkit.data import load_mnist, random_shifts
     Xtr, ytr, Xte, yte = load_mnist(flatten=True, normalize=True, dtype=np.float32)
     runners = [_NnkitRunner(seed, lr)]
     if compare_numpy:
@@ -146,7 +146,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
         try:
             import torch  # noqa: F401
         except ImportError:
-            raise SystemExit("--compare-torch needs PyTorch: pip install torch (CPU build), then run again.")
+            raise RuntimeError("--compare-torch needs PyTorch: pip install torch (CPU build), then run again.") from None
         runners.append(_TorchRunner(seed, lr, runners[0].init))
     times = {r.name: [] for r in runners}
     accs = {r.name: [] for r in runners}
@@ -190,7 +190,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m nnkit bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m coursetools bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--batch-size", type=int, default=100)
     ap.add_argument("--lr", type=float, default=1e-3)

@@ -1,7 +1,7 @@
 """Hidden tests of exercises/05_relu_nonlinearity.ipynb."""
 import numpy as np
 
-from nnkit.grading import Task, Case
+from coursetools.grading import Task, Case
 
 rng = np.random.default_rng(505)
 _shapes = [(7, 5), (1, 1), (3, 4, 2)]

@@ -2,7 +2,7 @@
 import numpy as np
 
 import nnkit
-from nnkit.grading import Task, Case
+from coursetools.grading import Task, Case
 
 
 def _path(w0, lr, steps):

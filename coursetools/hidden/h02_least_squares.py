@@ -1,7 +1,7 @@
 """Hidden tests of exercises/02_least_squares.ipynb."""
 import numpy as np
 
-from nnkit.grading import Task, Case
+from coursetools.grading import Task, Case
 
 
 def _loss(X, w, t):

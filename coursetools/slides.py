@@ -1,4 +1,4 @@
-"""Offline slide decks: ``python -m nnkit slides [LESSON ...] [--out build/slides]``.
+"""Offline slide decks: ``python -m coursetools slides [LESSON ...] [--out build/slides]``.
 
 Each lesson becomes a reveal.js deck (nbconvert's slides exporter, driven by the cells' slide metadata).
 Everything a deck loads — reveal.js, require.js, the widget renderer (@jupyter-widgets/html-manager) and
@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .paths import REPO
 ASSETS_SRC = Path(__file__).resolve().parent / "slides_assets"
 THEME = "white"
 # What is copied from node_modules into OUT/assets (folder in node_modules -> folder in assets)
@@ -44,7 +44,7 @@ def install_assets():
         return modules
     npm = shutil.which("npm")
     if not npm:
-        raise SystemExit("Building slides needs npm (Node.js) once, to fetch reveal.js, require.js, the widget "
+        raise RuntimeError("Building slides needs npm (Node.js) once, to fetch reveal.js, require.js, the widget "
                          "renderer and MathJax: install Node.js (e.g. apt-get install nodejs npm) and run again.")
     cache.mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS_SRC / "package.json", cache / "package.json")
@@ -54,7 +54,7 @@ def install_assets():
     res = subprocess.run([npm, "ci" if locked else "install", "--no-audit", "--no-fund", "--omit=dev", "--ignore-scripts"],
                          cwd=cache, capture_output=True, text=True)
     if res.returncode != 0:
-        raise SystemExit(f"npm could not install the slide assets (is the npm registry reachable?):\n{res.stderr[-2000:]}")
+        raise RuntimeError(f"npm could not install the slide assets (is the npm registry reachable?):\n{res.stderr[-2000:]}")
     (cache / ".complete").write_text("ok")
     return modules
 
@@ -134,7 +134,7 @@ def build(lessons=None, out=None):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m nnkit slides", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m coursetools slides", description=__doc__.split("\n\n")[0])
     ap.add_argument("lessons", nargs="*", help="lesson notebooks (default: all of lessons/)")
     ap.add_argument("--out", default=None, help="output folder (default: build/slides)")
     a = ap.parse_args(argv)

@@ -3,7 +3,7 @@ import numpy as np
 
 import nnkit
 from nnkit.data import mnist_as_pixel_art
-from nnkit.grading import Task, Case
+from coursetools.grading import Task, Case
 
 _, _, _X, _y = nnkit.load_mnist()
 _P = mnist_as_pixel_art(_X[:40])

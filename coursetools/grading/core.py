@@ -12,8 +12,7 @@ import numpy as np
 
 from .sandbox import Limits, decode_array, isolation, run_in_child
 
-REPO = Path(__file__).resolve().parents[2]
-HIDDEN_DIR = REPO / "tests" / "hidden"
+from ..paths import REPO, HIDDEN_DIR
 
 
 @dataclass
@@ -38,12 +37,12 @@ class Task:
 
 
 def load_exercise(exercise, hidden_dir=None):
-    """Import tests/hidden/h<exercise>.py (kept out of pytest and out of the student release): TASKS list."""
+    """Import coursetools/hidden/h<exercise>.py (kept out of pytest and out of the student release): TASKS list."""
     hidden_dir = Path(hidden_dir or HIDDEN_DIR)
     path = hidden_dir / f"h{exercise}.py"
     if not path.is_file():
         known = sorted(p.stem[1:] for p in hidden_dir.glob("h*.py"))
-        raise SystemExit(f"No hidden tests for exercise {exercise!r} in {hidden_dir}. Known exercises: "
+        raise FileNotFoundError(f"No hidden tests for exercise {exercise!r} in {hidden_dir}. Known exercises: "
                          f"{', '.join(known) or 'none'}.")
     spec = importlib.util.spec_from_file_location(f"nnkit_hidden_{exercise}", path)
     mod = importlib.util.module_from_spec(spec)
