@@ -29,6 +29,7 @@ def student_requirements(text):
 def student_pyproject(text):
     """The repository's pyproject.toml -> one that installs nnkit only, without the test settings."""
     text = re.sub(r'include = \[[^\]]*\]', 'include = ["nnkit*"]', text)
+    text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith('"coursetools"'))
     return text.split("[tool.pytest.ini_options]")[0].rstrip() + "\n"
 
 

@@ -13,6 +13,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+MIN_PYTHON = (3, 11)      # the pinned NumPy 2.4 and matplotlib 3.11 need it; pyproject.toml says the same
+PYTHON_ADVICE = ("The course needs Python 3.11 or newer (the pinned NumPy and matplotlib do not install on older ones). "
+                 "Install it from your package manager (Debian/Ubuntu: apt-get install python3.11 python3.11-venv), "
+                 "from python.org, or with pyenv or conda; then make the venv with python3.11 -m venv .venv.")
 OK, BAD, WARN = "ok  ", "FAIL", "note"
 
 
@@ -29,10 +33,10 @@ def _pins(path):
 def checks():
     """Yield (status, what, advice) triples."""
     v = sys.version_info
-    if v >= (3, 10):
+    if v >= MIN_PYTHON:
         yield OK, f"Python {v.major}.{v.minor}.{v.micro} at {sys.executable}", ""
     else:
-        yield BAD, f"Python {v.major}.{v.minor}", "The course needs Python 3.10 or newer (tested on 3.11)."
+        yield BAD, f"Python {v.major}.{v.minor}", PYTHON_ADVICE
     in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
     yield (OK if in_venv else WARN), ("running inside a virtual environment" if in_venv else
                                        "not inside a virtual environment"), (
