@@ -1,4 +1,6 @@
-"""Figures shared by the lessons: digit grids, training curves, confusion matrix, decision boundary.
+"""Every static figure of the lessons: digit grids, training curves, confusion matrix, decision boundary,
+activations, pixel weights, sigmoid clouds, computation graphs (lessons 4-7 at the end).
+(Each widget keeps its own live picture beside its logic in ``nnkit/widgets/``.)
 
 matplotlib is imported when a function is called, so ``import nnkit`` stays fast. Each function draws
 into ``ax`` when given one and returns the matplotlib Figure it drew on.
@@ -7,7 +9,8 @@ import numpy as np
 
 from .errors import ShapeError, check_array
 
-__all__ = ["show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary"]
+__all__ = ["show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
+           "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph"]
 
 
 def _plt():
@@ -132,4 +135,119 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     ax.set_xlim(x0, x1); ax.set_ylim(y0, y1)
     if title:
         ax.set_title(title)
+    return fig
+
+
+# ---------------------------------------------------------------- lessons 4-7
+def plot_activations(x=None):
+    """ReLU, sigmoid and tanh (top row) and their derivatives (bottom row) on ``x`` (default -4..4)."""
+    from . import functions as F
+    plt = _plt()
+    x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=float)
+    curves = [("ReLU", F.relu(x), F.relu_grad(x)),
+              ("sigmoid", F.sigmoid(x), F.sigmoid_grad(x)),
+              ("tanh", F.tanh(x), F.tanh_grad(x))]
+    fig, axes = plt.subplots(2, 3, figsize=(9, 4.2), sharex=True)
+    for k, (name, f, df) in enumerate(curves):
+        axes[0, k].plot(x, f, color="tab:blue")
+        axes[0, k].set_title(name)
+        axes[1, k].plot(x, df, color="tab:orange")
+        axes[1, k].set_title("its derivative", fontsize=9)
+        for ax in axes[:, k]:
+            ax.axhline(0, color="gray", lw=0.5); ax.axvline(0, color="gray", lw=0.5); ax.grid(alpha=0.3)
+    axes[1, 0].set_xlabel("input a"); axes[1, 1].set_xlabel("input a"); axes[1, 2].set_xlabel("input a")
+    fig.tight_layout()
+    return fig
+
+
+def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r"):
+    """One small image per output class showing its column of weights W (D, C) as a pixel picture.
+
+    Red: a black pixel there raises the class's score; blue: it lowers it. The colour scale ends at the
+    99th percentile of |W|, so that a few extreme weights do not wash out the picture.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
+        raise ShapeError(f"plot_pixel_weights: W must have shape ({shape[0] * shape[1]}, C), got {W.shape}.")
+    plt = _plt()
+    C = W.shape[1]
+    fig, axes = plt.subplots(1, C, figsize=(0.9 * C * shape[1] / shape[0] + 0.6, 1.6), squeeze=False)
+    lim = float(np.percentile(np.abs(W), 99)) or 1.0     # a few extreme weights should not wash out the rest
+    for c, ax in enumerate(axes[0]):
+        ax.imshow(W[:, c].reshape(shape), cmap=cmap, vmin=-lim, vmax=lim)
+        ax.set_xticks([]); ax.set_yticks([])
+        ax.set_title(titles[c] if titles is not None else str(c), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
+    """Two classes in the plane coloured by P(class 1) = sigmoid(X @ w + b), with the 50 % line."""
+    from .functions import sigmoid
+    X = np.asarray(X, dtype=float)
+    w = np.asarray(w, dtype=float).reshape(2)
+    fig, ax = _fig_ax(ax, (4.5, 4))
+    x0, x1 = X[:, 0].min() - 0.5, X[:, 0].max() + 0.5
+    y0, y1 = X[:, 1].min() - 0.5, X[:, 1].max() + 0.5
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
+    P = sigmoid(np.c_[gx.ravel(), gy.ravel()] @ w + float(b)).reshape(gx.shape)
+    cs = ax.contourf(gx, gy, P, levels=np.linspace(0, 1, 11), cmap="coolwarm", alpha=0.35)
+    ax.contour(gx, gy, P, levels=[0.5], colors="k", linewidths=1.2)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=8, edgecolors="k", linewidths=0.2)
+    ax.set_xlim(x0, x1); ax.set_ylim(y0, y1)
+    fig.colorbar(cs, ax=ax, label="P(class 1)", fraction=0.046)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def draw_graph(root, ax=None, show_grad=True, title=None):
+    """Draw the computation graph behind an autodiff ``Value`` with matplotlib (no graphviz).
+
+    Columns are depths (leaves on the left, the output on the right); each box shows the operation,
+    the value and, after ``backward()``, the gradient d(output)/d(node).
+    """
+    from .autodiff import graph_edges
+    nodes, edges = graph_edges(root)
+    depth = [0] * len(nodes)
+    for i, n in enumerate(nodes):                       # topological order: parents come first
+        parents = [j for j, k in edges if k == i]
+        depth[i] = 1 + max((depth[j] for j in parents), default=-1)
+    children = {}
+    for j, k in edges:
+        children.setdefault(j, []).append(k)
+    for i, n in enumerate(nodes):                       # a leaf sits just left of its first use
+        if not n.parents and i in children:
+            depth[i] = min(depth[k] for k in children[i]) - 1
+    columns = {}
+    for i, d in enumerate(depth):
+        columns.setdefault(d, []).append(i)
+    pos = {}
+    for d, idx in columns.items():
+        for r, i in enumerate(idx):
+            pos[i] = (d, -(r - (len(idx) - 1) / 2))
+    width = 1.9 * (max(depth) + 1) + 0.5
+    height = 0.95 * max(len(v) for v in columns.values()) + 0.8
+    fig, ax = _fig_ax(ax, (min(width, 10), min(height, 4.5)))
+    for j, k in edges:
+        (xa, ya), (xb, yb) = pos[j], pos[k]
+        bend = 0.0 if xb - xa <= 1 else (0.25 if yb <= ya else -0.25)   # long edges curve around boxes
+        ax.annotate("", xy=(xb - 0.33, yb), xytext=(xa + 0.33, ya),
+                    arrowprops=dict(arrowstyle="->", color="gray", lw=0.8, connectionstyle=f"arc3,rad={bend}"))
+    for i, n in enumerate(nodes):
+        x, yy = pos[i]
+        head = n.label or (n.op if n.op else "const")
+        if n.label and n.op:
+            head = f"{n.label} ({n.op})"
+        text = f"{head}\n{n.data:.4g}" + (f"\ngrad {n.grad:.4g}" if show_grad else "")
+        leaf = not n.parents
+        ax.text(x, yy, text, ha="center", va="center", fontsize=7.5,
+                bbox=dict(boxstyle="round,pad=0.3", fc="#fff4d6" if leaf else "#e3efff",
+                          ec="tab:orange" if i == len(nodes) - 1 else "gray"))
+    ax.set_xlim(-0.6, max(depth) + 0.6)
+    ys = [p[1] for p in pos.values()]
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
     return fig

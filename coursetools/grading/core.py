@@ -24,6 +24,11 @@ class Case:
     describe: str
     rtol: float = 1e-6
     atol: float = 1e-8
+    # Optional parent-side judge for results that have no single right value (a trained model's accuracy,
+    # a learning rate "that diverges"): check(got) gets the decoded float64 array and returns None when it
+    # is right, or a short message for the student (never the hidden expected value) when it is not.
+    # When given, ``expected`` is used only for its shape.
+    check: object = None
 
 
 @dataclass
@@ -93,6 +98,9 @@ def _check_case(task, case, msg):
         if got.shape != case.expected.shape:
             return False, f"{call} returned shape {got.shape}, but shape {case.expected.shape} is expected. " \
                           f"(N,) and (N, 1) are different: check your reshapes and keepdims."
+    if case.check is not None:
+        problem = case.check(got.astype(np.float64))
+        return (False, f"{call}: {problem}") if problem else (True, "")
     expected_nan = np.isnan(case.expected)          # a few tasks ask for NaN where there is no answer
     if not np.all(np.isfinite(got) | expected_nan):
         return False, f"{call} returned NaN or infinite values."

@@ -87,7 +87,7 @@ class LinearClassifierPlayground:
         return self
 
     def figure(self, ax=None):
-        from ..plots_extra import plot_sigmoid_clouds
+        from ..plotting import plot_sigmoid_clouds
         title = (f"w = ({self.w[0]:.2f}, {self.w[1]:.2f}), b = {self.b:.2f}\n"
                  f"loss {self.loss():.3f}, accuracy {self.accuracy():.1%}")
         return plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)

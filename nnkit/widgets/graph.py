@@ -90,7 +90,7 @@ class ExpressionExplorer:
         return {name: leaf.grad for name, leaf in self.leaves.items()}
 
     def figure(self):
-        from ..plots_extra import draw_graph
+        from ..plotting import draw_graph
         grads = ", ".join(f"d/d{k} = {v:.4g}" for k, v in self.gradients().items())
         return draw_graph(self.out, title=f"{self.expr} = {self.out.data:.4g};   {grads}")
 
