@@ -1,6 +1,8 @@
 """House rules for the committed notebooks (the lessons are the main text of the course):
-executed with outputs, slide metadata on every cell, checked outputs marked, nothing from the
-author's machine in the outputs, a summary and a pointer to the exercise at the end."""
+executed with outputs, slide metadata on every cell, checked outputs tagged (not commented), nothing
+from the author's machine in the outputs, a summary and a pointer to the exercise at the end; and the
+kernel metadata of every notebook equal to what the README's install gives, so that JupyterLab does not
+mark a notebook modified the moment its kernel starts."""
 import json
 import re
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ALL_NOTEBOOKS = sorted(p for d in ("lessons", "exercises", "solutions") for p in (ROOT / d).glob("[0-9][0-9]_*.ipynb"))
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
@@ -61,8 +64,11 @@ def test_lesson_structure(path):
     assert not missing, f"cells without slide metadata (slideshow.slide_type): {missing[:10]}"
     assert cells[0]["metadata"]["slideshow"]["slide_type"] == "slide"
     sources = ["".join(c["source"]) for c in cells]
-    assert any(s.lstrip().startswith("# NBVAL_CHECK_OUTPUT") for s in sources), \
-        "no output is checked by nbval (# NBVAL_CHECK_OUTPUT)"
+    assert any("nbval-check-output" in c.get("metadata", {}).get("tags", []) for c in cells), \
+        "no output is checked by nbval (cell tag nbval-check-output)"
+    marked = [i for i, s in enumerate(sources) if re.search(r"^\s*#\s*(NBVAL|PYTEST_VALIDATE)_", s, re.M)]
+    assert not marked, f"cells {marked} carry an nbval comment marker, which learners and the slides show: " \
+                       "use the cell tag (metadata.tags: nbval-check-output) instead"
     assert any("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", [])), "no figure"
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                for c in cells for o in c.get("outputs", [])), "no interactive widget"
@@ -70,3 +76,40 @@ def test_lesson_structure(path):
     assert re.search(r"^#+\s*Summary", md, re.M), "no Summary section"
     assert f"exercises/{path.name}" in md, f"no pointer to exercises/{path.name}"
     assert "import nnkit" in "\n".join(sources) or "from nnkit" in "\n".join(sources)
+
+
+def _kernel_metadata():
+    """kernelspec and language_info as JupyterLab writes them when the installed python3 kernel starts:
+    the kernelspec from the kernel's kernel.json, language_info from the kernel's own kernel_info reply."""
+    import platform
+    from jupyter_client.kernelspec import KernelSpecManager
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    kernelspec = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    from ipykernel.ipkernel import IPythonKernel
+    language_info = dict(IPythonKernel.language_info, version=platform.python_version())
+    return kernelspec, language_info
+
+
+def test_every_notebook_has_the_installed_kernels_metadata():
+    """JupyterLab overwrites kernelspec/language_info with the running kernel's and marks the notebook
+    modified when they differ (learners then get "save changes?" prompts and git conflicts).
+    To fix a notebook: python tests/test_notebooks.py (rewrites only the metadata, with nbformat)."""
+    kernelspec, language_info = _kernel_metadata()
+    assert len(ALL_NOTEBOOKS) == 21, [p.name for p in ALL_NOTEBOOKS]
+    wrong = []
+    for path in ALL_NOTEBOOKS:
+        meta = _load(path)["metadata"]
+        if meta.get("kernelspec") != kernelspec or meta.get("language_info") != language_info:
+            wrong.append(f"{path.parent.name}/{path.name}: {meta.get('kernelspec')} {meta.get('language_info')}")
+    assert not wrong, f"kernel metadata differs from the installed kernel {kernelspec} {language_info}:\n" + \
+        "\n".join(wrong) + "\nfix with: python tests/test_notebooks.py"
+
+
+if __name__ == "__main__":           # rewrite the kernel metadata of every notebook (nothing else)
+    import nbformat
+    kernelspec, language_info = _kernel_metadata()
+    for path in ALL_NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata["kernelspec"], nb.metadata["language_info"] = kernelspec, language_info
+        nbformat.write(nb, path)
+        print("kernel metadata set:", path.relative_to(ROOT))
