@@ -1,5 +1,6 @@
 """MNIST: the shipped files load with the right shapes and checksums; broken, truncated or missing
-files (with and without a network) end in clear messages; downloads are verified."""
+files (with and without a network) end in clear messages; downloads of the original files from a mirror
+(a real HTTP server on loopback) are verified by their content; the decoded cache is verified on every load."""
 import gzip
 import hashlib
 import http.server
@@ -33,8 +34,11 @@ def test_raw_md5_of_the_decoded_files_matches_the_original_release():
     # The decoded bytes must be the original IDX files, whose MD5s are widely published.
     raw = gzip.decompress((SHIPPED / "t10k-labels-idx1-ubyte.gz").read_bytes())
     assert hashlib.md5(raw).hexdigest() == "27ae3e4e09519cfbb04c329615203637"
-    for key, (fname, sha, _) in mnist.FILES.items():
-        assert hashlib.sha256((SHIPPED / fname).read_bytes()).hexdigest() == sha
+    for spec in mnist.FILES.values():
+        assert hashlib.sha256((SHIPPED / spec.name).read_bytes()).hexdigest() == spec.gz_sha256
+        content = gzip.decompress((SHIPPED / spec.name).read_bytes())
+        assert hashlib.md5(content).hexdigest() == spec.md5
+        assert hashlib.sha256(content).hexdigest() == spec.sha256
 
 
 def test_normalize_and_flatten():
@@ -51,8 +55,8 @@ def test_returned_arrays_are_fresh_copies():
 
 
 def _copy_files(dst):
-    for fname, _, _ in mnist.FILES.values():
-        shutil.copy(SHIPPED / fname, dst / fname)
+    for spec in mnist.FILES.values():
+        shutil.copy(SHIPPED / spec.name, dst / spec.name)
 
 
 @pytest.fixture
@@ -130,7 +134,7 @@ def test_missing_files_are_downloaded_and_verified(tmp_path, isolated_cache, mon
     monkeypatch.setenv("NNKIT_MNIST_MIRRORS", url)
     Xtr, ytr, Xte, yte = nnkit.load_mnist(data_dir=d)
     assert Xtr.shape == (60000, 28, 28) and yte[:3].tolist() == [7, 2, 1]
-    assert sorted(p.name for p in d.glob("*.gz")) == sorted(f for f, _, _ in mnist.FILES.values())
+    assert sorted(p.name for p in d.glob("*.gz")) == sorted(spec.name for spec in mnist.FILES.values())
 
 
 def test_a_mirror_serving_a_wrong_file_is_rejected(tmp_path, isolated_cache, monkeypatch, mirror):
@@ -142,6 +146,119 @@ def test_a_mirror_serving_a_wrong_file_is_rejected(tmp_path, isolated_cache, mon
     with pytest.raises(nnkit.DataError, match="wrong SHA-256"):
         nnkit.load_mnist(data_dir=d)
     assert not (d / "t10k-labels-idx1-ubyte.gz").exists()     # nothing unverified is kept
+
+
+def _canonical_gz(spec, folder):
+    """Write ``spec`` as the mirrors serve it: the same IDX content, gzip-compressed with the file name and
+    a time stamp in its header, so its bytes (and SHA-256) differ from the file nnkit ships."""
+    content = gzip.decompress((SHIPPED / spec.name).read_bytes())
+    with open(folder / spec.name, "wb") as out, gzip.GzipFile(filename=spec.name[:-3], mode="wb", fileobj=out,
+                                                               mtime=1_000_000_000, compresslevel=6) as fh:
+        fh.write(content)
+    gz = (folder / spec.name).read_bytes()
+    assert hashlib.sha256(gz).hexdigest() != spec.gz_sha256 and gzip.decompress(gz) == content
+    return folder / spec.name
+
+
+def test_original_gz_files_from_a_mirror_are_accepted(tmp_path, isolated_cache, monkeypatch, mirror):
+    # Before content verification, a canonical download failed the SHA-256 of the shipped .gz: never a success.
+    folder, url = mirror
+    for spec in mnist.FILES.values():
+        _canonical_gz(spec, folder)
+    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", f"http://127.0.0.1:{_closed_port()}/dead/ {url}")  # first one is down
+    d = tmp_path / "dl"
+    Xtr, ytr, Xte, yte = nnkit.load_mnist(data_dir=d)
+    ref = nnkit.load_mnist()
+    assert all(np.array_equal(a, b) for a, b in zip((Xtr, ytr, Xte, yte), ref))
+    for spec in mnist.FILES.values():          # the original files are kept as downloaded
+        assert (d / spec.name).read_bytes() == (folder / spec.name).read_bytes()
+    mnist._load_all.cache_clear()
+    assert np.array_equal(nnkit.load_mnist(data_dir=d, download=False)[0], ref[0])   # and load again offline
+
+
+def test_the_message_for_a_damaged_shipped_file_leads_to_a_working_download(tmp_path, isolated_cache,
+                                                                            monkeypatch, mirror):
+    # A stand-in for nnkit/data/mnist (the real one is shared), one file damaged; mirrors serve the originals.
+    shipped = tmp_path / "shipped"; shipped.mkdir(); _copy_files(shipped)
+    monkeypatch.setattr(mnist, "PACKAGE_DIR", shipped)
+    folder, url = mirror
+    for spec in mnist.FILES.values():
+        _canonical_gz(spec, folder)
+    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", url)
+    p = shipped / "train-labels-idx1-ubyte.gz"
+    data = bytearray(p.read_bytes()); data[-9] ^= 0x01; p.write_bytes(bytes(data))
+    with pytest.raises(nnkit.DataError) as info:
+        nnkit.load_mnist()
+    msg = str(info.value)
+    assert "train-labels-idx1-ubyte.gz" in msg and "corrupted" in msg
+    assert "delete it and run again" in msg and str(isolated_cache / "mnist") in msg
+    p.unlink()                                 # do what the message says
+    ytr = nnkit.load_mnist()[1]
+    assert ytr[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert (isolated_cache / "mnist" / p.name).read_bytes() == (folder / p.name).read_bytes()
+
+
+def test_a_mirror_serving_a_gzip_of_other_content_is_rejected(tmp_path, isolated_cache, monkeypatch, mirror):
+    folder, url = mirror
+    content = bytearray(gzip.decompress((SHIPPED / "t10k-labels-idx1-ubyte.gz").read_bytes()))
+    content[20] = (content[20] + 1) % 10      # one label changed: a valid IDX file, not MNIST
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(bytes(content)))
+    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", url)
+    d = tmp_path / "dl"; d.mkdir()
+    for spec in mnist.FILES.values():
+        if spec.name != "t10k-labels-idx1-ubyte.gz":
+            shutil.copy(SHIPPED / spec.name, d / spec.name)
+    with pytest.raises(nnkit.DataError, match="not the original"):
+        nnkit.load_mnist(data_dir=d)
+    assert not (d / "t10k-labels-idx1-ubyte.gz").exists()
+
+
+def _cache_file(cache, key):
+    return cache / "mnist" / f"{mnist.FILES[key].sha256[:16]}.npy"
+
+
+@pytest.mark.parametrize("damage", ["flipped byte", "same-shape array", "truncated", "not an npy file",
+                                    "other dtype"])
+def test_a_damaged_decoded_cache_is_never_returned(tmp_path, isolated_cache, damage):
+    # Before the fix, any uint8 array of the right shape in the cache came back as MNIST.
+    d = tmp_path / "data"; d.mkdir(); _copy_files(d)
+    ref = nnkit.load_mnist(data_dir=d, download=False)
+    npy = _cache_file(isolated_cache, "train_images")
+    assert npy.is_file()
+    if damage == "flipped byte":
+        data = bytearray(npy.read_bytes()); data[-1000] ^= 0x10; npy.write_bytes(bytes(data))
+    elif damage == "same-shape array":
+        np.save(npy, np.zeros((60000, 28, 28), np.uint8))
+    elif damage == "truncated":
+        npy.write_bytes(npy.read_bytes()[:100_000])
+    elif damage == "not an npy file":
+        npy.write_bytes(b"hello")
+    else:
+        np.save(npy, ref[0].astype(np.int16))
+    mnist._load_all.cache_clear()             # a new session
+    again = nnkit.load_mnist(data_dir=d, download=False)
+    assert all(np.array_equal(a, b) for a, b in zip(again, ref))
+    assert np.array_equal(np.load(npy), ref[0])    # and the cache was repaired
+
+
+def test_a_file_damaged_after_a_load_is_caught_in_the_same_session(tmp_path, isolated_cache):
+    d = tmp_path / "data"; d.mkdir(); _copy_files(d)
+    nnkit.load_mnist(data_dir=d, download=False)
+    p = d / "t10k-images-idx3-ubyte.gz"
+    data = bytearray(p.read_bytes()); data[5000] ^= 0x04; p.write_bytes(bytes(data))
+    with pytest.raises(nnkit.DataError, match="t10k-images-idx3-ubyte.gz is corrupted"):
+        nnkit.load_mnist(data_dir=d, download=False)
+
+
+def test_load_mnist_argument_checks():
+    with pytest.raises(TypeError, match="float dtype"):
+        nnkit.load_mnist(normalize=True, dtype=np.uint8)
+    with pytest.raises(TypeError, match="flatten must be True or False"):
+        nnkit.load_mnist("data/")
+    with pytest.raises(TypeError, match="dtype must be"):
+        nnkit.load_mnist(dtype="pixels")
+    X = nnkit.load_mnist(normalize=True, dtype="float64")[2]
+    assert X.dtype == np.float64 and X.max() == 1.0
 
 
 @pytest.mark.parametrize("maker", [nnkit.two_clouds, nnkit.moons, nnkit.circles])

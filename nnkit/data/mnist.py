@@ -1,10 +1,12 @@
 """MNIST: 70,000 handwritten digits (LeCun, Cortes, Burges; CC BY-SA 3.0), shipped with nnkit.
 
-The four canonical IDX files (gzip) live in ``nnkit/data/mnist/``. Every load checks their SHA-256;
-the IDX parser checks the header and the size. When the files are missing (for instance in a trimmed
-install), they are downloaded once into a user cache from public mirrors and verified. After the first
-load, the decoded arrays are kept in the same cache as ``.npy`` so that later loads take a fraction of
-a second.
+The four canonical IDX files (gzip) live in ``nnkit/data/mnist/``. What is checked is the *content*:
+the decompressed IDX bytes must have the SHA-256 (and the published MD5) of the original release, so
+the recompressed files nnkit ships and the original ``.gz`` files from a mirror both pass, while a
+flipped byte anywhere fails. When a file is missing (for instance in a trimmed install), it is
+downloaded once into a user cache from public mirrors and verified the same way. After the first load,
+the decoded arrays are kept in that cache as ``.npy`` so that later loads are fast; the cached arrays
+are verified against the same SHA-256 on every load, and a damaged cache file is decoded again.
 """
 import gzip
 import hashlib
@@ -12,6 +14,7 @@ import os
 import struct
 import tempfile
 import zlib
+from collections import namedtuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,16 +26,27 @@ __all__ = ["load_mnist", "read_idx", "mnist_files", "PACKAGE_DIR", "cache_dir", 
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "mnist"
 
-#: name -> (file name, SHA-256 of the .gz file, expected shape)
+#: One MNIST file: its name, the SHA-256 of the ``.gz`` as nnkit ships it (a fast first check), the
+#: SHA-256 and the published MD5 of its decompressed IDX content (what is verified), and its shape.
+MnistFile = namedtuple("MnistFile", "name gz_sha256 sha256 md5 shape")
+
 FILES = {
-    "train_images": ("train-images-idx3-ubyte.gz",
-                     "71524e2cd1ad2968737f7f2f2ff69cbfc32df8ccddff51593f7cb2d4e0eb5b64", (60000, 28, 28)),
-    "train_labels": ("train-labels-idx1-ubyte.gz",
-                     "fe03b8bd7915f70bf5aa08be480aa413fbd85afcaa58b35d230d335f284fd88e", (60000,)),
-    "test_images": ("t10k-images-idx3-ubyte.gz",
-                    "5634745efa576a17e7d4cf5cd9d09123c75e6538e5114267c2d156edaf519341", (10000, 28, 28)),
-    "test_labels": ("t10k-labels-idx1-ubyte.gz",
-                    "ae18e77e031ccde52407f794d123116439864147d33ac992975f85dd4dc42af6", (10000,)),
+    "train_images": MnistFile("train-images-idx3-ubyte.gz",
+                              "71524e2cd1ad2968737f7f2f2ff69cbfc32df8ccddff51593f7cb2d4e0eb5b64",
+                              "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+                              "6bbc9ace898e44ae57da46a324031adb", (60000, 28, 28)),
+    "train_labels": MnistFile("train-labels-idx1-ubyte.gz",
+                              "fe03b8bd7915f70bf5aa08be480aa413fbd85afcaa58b35d230d335f284fd88e",
+                              "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+                              "a25bea736e30d166cdddb491f175f624", (60000,)),
+    "test_images": MnistFile("t10k-images-idx3-ubyte.gz",
+                             "5634745efa576a17e7d4cf5cd9d09123c75e6538e5114267c2d156edaf519341",
+                             "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+                             "2646ac647ad5339dbf082846283269ea", (10000, 28, 28)),
+    "test_labels": MnistFile("t10k-labels-idx1-ubyte.gz",
+                             "ae18e77e031ccde52407f794d123116439864147d33ac992975f85dd4dc42af6",
+                             "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+                             "27ae3e4e09519cfbb04c329615203637", (10000,)),
 }
 
 #: Public mirrors of the original files, tried in order (overridable with NNKIT_MNIST_MIRRORS, space-separated).
@@ -48,10 +62,6 @@ def cache_dir():
     """Where downloads and decoded arrays go: $NNKIT_CACHE_DIR, else ~/.cache/nnkit."""
     root = os.environ.get("NNKIT_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "nnkit")
     return Path(root)
-
-
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
 
 
 def read_idx(data, name="IDX file"):
@@ -77,20 +87,49 @@ def read_idx(data, name="IDX file"):
     return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
 
+def _idx_header(shape):
+    """The IDX header of an unsigned-byte array of ``shape`` (what precedes the values in the file)."""
+    return struct.pack(">HBB", 0, 0x08, len(shape)) + struct.pack(f">{len(shape)}I", *shape)
+
+
+def _content_sha256(arr):
+    """SHA-256 of the IDX file that ``arr`` (uint8) was decoded from: header, then the values in C order."""
+    h = hashlib.sha256(_idx_header(arr.shape))
+    h.update(np.ascontiguousarray(arr))
+    return h.hexdigest()
+
+
 def _what_to_do(path):
     if Path(path).parent == PACKAGE_DIR:
         return ("This file ships with the course: restore it with `git checkout -- nnkit/data/mnist` "
-                "(or reinstall nnkit), or delete it so nnkit downloads a fresh copy into "
-                f"{cache_dir() / 'mnist'}.")
+                "(or reinstall nnkit), or delete it and run again: nnkit will then download and verify a "
+                f"fresh copy into {cache_dir() / 'mnist'}.")
     return f"Delete {path} and run again: nnkit will download and verify a fresh copy."
 
 
-def _download(fname, sha, dest, mirrors=None, timeout=30):
-    """Download ``fname`` from the mirrors into ``dest`` (a folder), verify its SHA-256, return the path."""
+def _decompress_and_verify(raw, spec, source, advice):
+    """The verified IDX content of one ``.gz`` file, or a DataError naming ``source`` and the fix."""
+    try:
+        data = gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"The MNIST file {source} is corrupted or truncated: it cannot be decompressed "
+                        f"({exc}). {advice}") from None
+    if hashlib.sha256(data).hexdigest() != spec.sha256 or hashlib.md5(data).hexdigest() != spec.md5:
+        raise DataError(f"The MNIST file {source} is corrupted or truncated: the SHA-256 checksum of its "
+                        f"content does not match the original ({len(data):,} bytes decompressed, "
+                        f"{len(raw):,} compressed). {advice}")
+    return data
+
+
+def _download(spec, dest, mirrors=None, timeout=30):
+    """Download ``spec.name`` from the mirrors into the folder ``dest``, verify its content, return the path.
+
+    A file is kept only after its decompressed content has the original checksum.
+    """
     import urllib.error
     import urllib.request
     mirrors = mirrors or os.environ.get("NNKIT_MNIST_MIRRORS", "").split() or list(MIRRORS)
-    dest.mkdir(parents=True, exist_ok=True)
+    fname = spec.name
     errors = []
     for base in mirrors:
         url = base.rstrip("/") + "/" + fname
@@ -110,13 +149,20 @@ def _download(fname, sha, dest, mirrors=None, timeout=30):
         except (urllib.error.URLError, OSError, ValueError) as exc:
             errors.append(f"{url}: {getattr(exc, 'reason', exc)}")
             continue
-        if _sha256(data) != sha:
-            errors.append(f"{url}: downloaded file has the wrong SHA-256 checksum")
+        try:
+            _decompress_and_verify(data, spec, url, "")
+        except DataError:
+            errors.append(f"{url}: the downloaded file is not the original (wrong SHA-256 checksum of its content)")
             continue
-        fd, tmp = tempfile.mkstemp(dir=dest, suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, dest / fname)
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=dest, suffix=".part")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, dest / fname)
+        except OSError as exc:
+            raise DataError(f"The MNIST file {fname} was downloaded but could not be saved in {dest} "
+                            f"({exc.strerror}). Set NNKIT_CACHE_DIR to a folder you can write to.") from None
         return dest / fname
     raise DataError(
         f"The MNIST file {fname} is not on this machine and could not be downloaded:\n  "
@@ -132,40 +178,30 @@ def mnist_files(data_dir=None, download=True):
     """
     dirs = [Path(data_dir)] if data_dir is not None else [PACKAGE_DIR, cache_dir() / "mnist"]
     paths = {}
-    for key, (fname, sha, _) in FILES.items():
-        found = next((d / fname for d in dirs if (d / fname).is_file()), None)
+    for key, spec in FILES.items():
+        found = next((d / spec.name for d in dirs if (d / spec.name).is_file()), None)
         if found is None:
             if not download:
-                raise DataError(f"The MNIST file {fname} is missing from {', '.join(map(str, dirs))} and "
-                                f"download=False. Copy the course's nnkit/data/mnist/*.gz files there.")
-            found = _download(fname, sha, dirs[-1])
+                raise DataError(f"The MNIST file {spec.name} is missing from {', '.join(map(str, dirs))} and "
+                                f"download=False. Copy the course's nnkit/data/mnist/*.gz files there, or call "
+                                f"load_mnist(download=True).")
+            found = _download(spec, dirs[-1])
         paths[key] = found
     return paths
 
 
-def _load_one(path, sha, shape):
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror}. {_what_to_do(path)}") from None
-    if _sha256(raw) != sha:
-        raise DataError(f"The MNIST file {path.name} is corrupted or truncated: its SHA-256 checksum does not "
-                        f"match the original ({len(raw):,} bytes found). {_what_to_do(path)}")
-    npy = cache_dir() / "mnist" / f"{sha[:16]}.npy"
+def _read_cache(npy, spec):
+    """The array cached in ``npy`` if it is exactly the decoded file ``spec``, else None."""
     try:
         arr = np.load(npy, allow_pickle=False)
-        if arr.shape == shape and arr.dtype == np.uint8:
-            return arr
-    except (OSError, ValueError):
-        pass
-    try:
-        data = gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:   # cannot happen with a matching checksum, but be clear
-        raise DataError(f"The MNIST file {path.name} could not be decompressed ({exc}). {_what_to_do(path)}") from None
-    arr = read_idx(data, path.name)
-    if arr.shape != shape:
-        raise DataError(f"{path.name} holds an array of shape {arr.shape}, expected {shape}.")
+    except (OSError, ValueError, EOFError):
+        return None
+    if arr.shape != spec.shape or arr.dtype != np.uint8 or _content_sha256(arr) != spec.sha256:
+        return None
+    return np.ascontiguousarray(arr)
+
+
+def _write_cache(npy, arr):
     try:
         npy.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=npy.parent, suffix=".npy.part")
@@ -174,17 +210,54 @@ def _load_one(path, sha, shape):
         os.replace(tmp, npy)
     except OSError:
         pass   # a read-only home is fine: we just decode again next time
+
+
+def _load_one(path, spec):
+    """The verified array of one MNIST file.
+
+    The ``.gz`` itself is read and hashed on every call; if it is the file nnkit ships, the decoded
+    ``.npy`` cache is used after checking that its content has the original SHA-256. Otherwise (a
+    download from a mirror, a damaged cache, no cache yet) the file is decompressed and its content verified.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Could not read {path}: {exc.strerror}. {_what_to_do(path)}") from None
+    npy = cache_dir() / "mnist" / f"{spec.sha256[:16]}.npy"
+    if hashlib.sha256(raw).hexdigest() == spec.gz_sha256:
+        arr = _read_cache(npy, spec)
+        if arr is not None:
+            return arr
+    data = _decompress_and_verify(raw, spec, path.name, _what_to_do(path))
+    arr = read_idx(data, path.name)
+    if arr.shape != spec.shape or arr.dtype != np.uint8:    # cannot happen with a matching checksum
+        raise DataError(f"{path.name} holds an array of shape {arr.shape}, expected {spec.shape}. {_what_to_do(path)}")
+    _write_cache(npy, arr)
     return arr
 
 
 @lru_cache(maxsize=4)
-def _load_all(data_dir, download):
-    paths = mnist_files(data_dir, download)
+def _load_all(fingerprint):
+    """Decoded, verified arrays for ``fingerprint`` = ((key, path, sha256 of the .gz), ...); kept in memory so
+    that a second load in the same session of byte-identical files costs no decoding."""
     out = {}
-    for key, (fname, sha, shape) in FILES.items():
-        out[key] = _load_one(paths[key], sha, shape)
+    for key, path, _ in fingerprint:
+        out[key] = _load_one(path, FILES[key])
         out[key].setflags(write=False)
     return out
+
+
+def _fingerprint(paths):
+    """((key, path, SHA-256 of the file), ...): read and hashed on every load (about 20 ms for all four)."""
+    out = []
+    for key, path in paths.items():
+        try:
+            sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError as exc:
+            raise DataError(f"Could not read {path}: {exc.strerror}. {_what_to_do(path)}") from None
+        out.append((key, str(path), sha))
+    return tuple(out)
 
 
 def load_mnist(flatten=False, normalize=False, dtype=np.float32, data_dir=None, download=True):
@@ -194,13 +267,31 @@ def load_mnist(flatten=False, normalize=False, dtype=np.float32, data_dir=None, 
     and (10000,). ``normalize=True`` gives float pixels in [0, 1] (``dtype``, float32 by default);
     ``flatten=True`` gives rows of 784 pixels, shape (N, 784).
     The arrays are fresh copies: changing them does not change the next load.
+    Every call reads the files and checks their SHA-256; a file already verified in this session is not
+    decoded again.
     """
-    d = _load_all(None if data_dir is None else str(Path(data_dir).resolve()), bool(download))
+    for name, value in (("flatten", flatten), ("normalize", normalize), ("download", download)):
+        if not (isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1))):
+            raise TypeError(f"load_mnist: {name} must be True or False, but {value!r} was given. "
+                            f"Arguments after the first are best given by name, e.g. load_mnist(flatten=True).")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"load_mnist: dtype must be a NumPy float type such as np.float32, but {dtype!r} "
+                        f"was given.") from None
+    if normalize and dtype.kind != "f":
+        raise TypeError(f"load_mnist: normalize=True gives pixels between 0 and 1, which need a float dtype, "
+                        f"but dtype={dtype} was given. Use dtype=np.float32 (the default) or np.float64.")
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"load_mnist: data_dir must be a folder path (str or Path), but a "
+                        f"{type(data_dir).__name__} was given.")
+    paths = mnist_files(None if data_dir is None else Path(data_dir).resolve(), download)
+    d = _load_all(_fingerprint(paths))
     out = []
     for kind in ("train", "test"):
         X = d[f"{kind}_images"]
         if flatten:
             X = X.reshape(len(X), -1)
-        X = (X.astype(dtype) / dtype(255)) if normalize else X.copy()
+        X = (X.astype(dtype) / dtype.type(255)) if normalize else X.copy()
         out += [X, d[f"{kind}_labels"].astype(np.int64)]
     return tuple(out)
