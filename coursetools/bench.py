@@ -39,8 +39,8 @@ class _NnkitRunner:
         self.nnkit = nnkit
         self.model = nnkit.mlp(SIZES, seed=seed, dtype=np.float32)
         # the initial weights, which the other runners copy so that all train the identical model
-        self.init = [(self.model.params[f"{2 * i}.W"].copy(), self.model.params[f"{2 * i}.b"].copy())
-                     for i in range(len(SIZES) - 1)]
+        self.init = [(self.model.params[f"W{k}"].copy(), self.model.params[f"b{k}"].copy())
+                     for k in range(1, len(SIZES))]
         self.loss = nnkit.SoftmaxCrossEntropy()
         self.opt = nnkit.Adam(lr)
 

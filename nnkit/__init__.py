@@ -14,8 +14,13 @@ Rooms of the package (one idea per module):
     metrics        accuracy, confusion_matrix
     gradcheck      numerical_gradient, rel_error, check_gradients
     autodiff       Value: a tiny reverse-mode automatic differentiation (lesson 7)
-    plotting, widgets   figures and interactive widgets of the lessons (matplotlib / ipywidgets, lazy)
-    course, grading, slides   tools for instructors
+    plotting, landscape, widgets   figures and interactive widgets of the lessons (matplotlib and
+                   ipywidgets load on first use)
+    doctor         python -m nnkit doctor: check the set-up
+
+Names: parameters are W1, b1, W2, ... as in lesson 6 (the k-th layer with parameters gets k); the
+learning rate is lr (lesson 2 writes it as eta, and its least_squares_descent / descent_widget keep
+that name). The instructors' tools live in a separate package, coursetools, which nnkit never imports.
 
 Shape convention: rows are examples. X (N, D), W (D, M), b (M,), integer labels y (N,).
 """
@@ -28,6 +33,7 @@ from .optimizers import SGD, Momentum, AdaGrad, Adam
 from .training import train, evaluate, minibatches, History
 from .metrics import accuracy, confusion_matrix
 from .gradcheck import numerical_gradient, rel_error, check_gradients
+from .autodiff import Value
 from .data import load_mnist, two_clouds, moons, circles
 
 __version__ = "0.1.0"
@@ -43,14 +49,13 @@ __all__ = [
     "load_mnist", "two_clouds", "moons", "circles", "Value",
 ]
 
-# Submodules that need matplotlib / ipywidgets (or are only for instructors) load on first use.
-_LAZY_MODULES = {"plotting", "widgets", "autodiff", "landscape", "course", "grading", "slides", "doctor", "bench"}
+# Submodules that need matplotlib or ipywidgets load on first use (nnkit.plotting, ...), so that
+# `import nnkit` needs NumPy only.
+_LAZY_MODULES = {"plotting", "widgets", "landscape", "doctor"}
 
 
 def __getattr__(name):
     import importlib
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name == "Value":
-        return importlib.import_module(".autodiff", __name__).Value
     raise AttributeError(f"module 'nnkit' has no attribute {name!r}")

@@ -247,7 +247,3 @@ class MLP:
 
     def parameters(self):
         return [p for layer in self.layers for neuron in layer for p in neuron.parameters()]
-
-    def zero_grad(self):
-        for p in self.parameters():
-            p.grad = 0.0

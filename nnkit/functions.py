@@ -7,7 +7,7 @@ import numpy as np
 
 from .errors import check_array, check_labels
 
-__all__ = ["relu", "relu_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "softmax", "log_softmax",
+__all__ = ["relu", "relu_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "softmax",
            "one_hot", "cross_entropy"]
 
 
@@ -42,13 +42,6 @@ def tanh(x):
 def tanh_grad(x):
     """dtanh/dx = 1 - tanh(x)^2."""
     return 1 - np.tanh(x) ** 2
-
-
-def log_softmax(scores):
-    """log softmax over the last axis: scores_k - log sum_j exp(scores_j), shifted by the max for stability."""
-    scores = check_array(scores, "scores", floating=True, where="log_softmax")
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(scores):

@@ -1,11 +1,10 @@
-"""Layers: small classes with ``forward(X)`` and ``backward(dout)``.
+"""Layers: small classes with ``forward(X)`` and ``backward(dout)``, written the way lesson 6 writes them.
 
 Each layer keeps in ``forward`` exactly what ``backward`` needs (Linear keeps its input, ReLU its mask),
-and ``backward`` mirrors ``forward`` line by line. Parameters live in ``layer.params`` and their
-gradients, written by ``backward``, in ``layer.grads`` (same keys, same shapes). Optimizers change
-``params`` in place, so a layer always sees its current weights.
+and ``backward`` mirrors ``forward`` line by line. The contract a layer meets, nnkit's own and one you
+write yourself, is in the docstring of :class:`Layer`.
 
-Shapes: inputs ``X`` (N, D), rows are examples.
+Shapes: rows are examples. Inputs ``X`` (N, D), weights ``W`` (D, M), biases ``b`` (M,), outputs (N, M).
 """
 import numpy as np
 
@@ -16,10 +15,29 @@ __all__ = ["Layer", "Linear", "ReLU", "Sigmoid", "Tanh"]
 
 
 class Layer:
-    """Base class: a layer without parameters unless it says otherwise."""
+    """Base class of the layers, and the contract that every layer meets (Lesson 6, "the same network from
+    nnkit layers"). A layer you write works in :class:`~nnkit.Sequential`, :func:`~nnkit.train` and
+    :func:`~nnkit.check_gradients` when it does these five things:
 
-    params: dict
-    grads: dict
+    1. ``forward(X)`` takes the input ``X`` (N, D) and returns the output (N, M). It keeps what
+       ``backward`` will need (its input, a mask, its output) as attributes.
+    2. ``backward(dout)`` takes ``dout`` = dL/d(output), the shape of the last output, and returns
+       ``dX`` = dL/dX, the shape of the last input. It is called after ``forward`` on the same batch.
+    3. ``params`` is a dict of the layer's float arrays, e.g. ``{"W": W, "b": b}`` (an empty dict
+       for a layer without parameters, as in this base class).
+       Optimizers change these arrays **in place** (``W -= lr * dW``), so ``forward`` must compute with
+       the arrays in ``self.params`` (or with attributes that are the very same arrays, ``self.W is
+       self.params["W"]``), not with copies of them.
+    4. ``grads`` has the same keys. After ``backward``, ``grads[name]`` holds dL/d``params[name]``, an array
+       of the same shape. You may assign a new array (``self.grads["W"] = self.X.T @ dout``, as lesson 6
+       writes it) or write into the old one (``self.grads["W"][...] = ...``): Sequential, train and the
+       optimizers read ``grads`` afresh after every backward.
+    5. ``backward`` *sets* the gradients of one batch; it does not add to the previous batch's.
+
+    Inputs / Returns of the two methods (every subclass):
+        forward(X):     X (N, D)  ->  out (N, M)
+        backward(dout): dout (N, M)  ->  dX (N, D)
+    """
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -28,10 +46,10 @@ class Layer:
         return self.forward(X)
 
     def forward(self, X):  # pragma: no cover - every layer overrides it
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define forward(X)")
 
     def backward(self, dout):  # pragma: no cover
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define backward(dout)")
 
     def _check_dout(self, dout, out_shape):
         if not isinstance(dout, np.ndarray) or dout.shape != out_shape:
@@ -49,16 +67,22 @@ class Layer:
 
 
 class Linear(Layer):
-    """Affine (fully connected) layer: out = X @ W + b.
+    """Affine (fully connected) layer: out = X @ W + b. Lesson 4 ("p = Wx + b"), backward in Lesson 6.
 
-    Shapes: X (N, D), W (D, M), b (M,), out (N, M).
-    Backward, with dout = dL/dout (N, M):
-        dW = X^T dout   (D, M)      -- slides: delta_W = delta_p x^T
-        db = sum_n dout (M,)        -- slides: delta_b = delta_p
-        dX = dout W^T   (N, D)      -- slides: delta_x = W^T delta_p
+    Inputs:
+    - D, M: number of inputs and of outputs.
+    - init: how W starts: "he" (std sqrt(2/D), for ReLU nets), "xavier" (std sqrt(1/D), for tanh and
+      sigmoid), "small" (std 0.01) or "zeros"; b starts at zero. Or give ``W`` (D, M) and ``b`` (M,).
+    - seed: seed of the random initial weights; dtype: np.float64 (default) or np.float32.
 
-    ``init``: "he" (std sqrt(2/D), for ReLU nets), "xavier" (std sqrt(1/D), for tanh/sigmoid),
-    "small" (std 0.01), or "zeros". ``W``/``b`` may be given directly instead.
+    params: W (D, M), b (M,); grads: the same keys and shapes.
+    forward(X): X (N, D) -> out (N, M).
+    backward(dout, need_dX=True): dout (N, M) = dL/dout ->
+        dW = X^T dout      (D, M)     slides (one example, column vectors): delta_W = delta_p x^T
+        db = sum_n dout    (M,)       slides: delta_b = delta_p
+        returns dX = dout W^T (N, D)  slides: delta_x = W^T delta_p
+      With ``need_dX=False`` it returns None and skips that product: Sequential asks for this in its first
+      layer, whose input is the data itself (nobody needs dL/d(pixels) to train).
     """
 
     def __init__(self, D, M, *, init="he", seed=0, dtype=np.float64, W=None, b=None):
@@ -77,63 +101,60 @@ class Linear(Layer):
         self.grads = {"W": np.zeros((D, M), dtype=dtype), "b": np.zeros(M, dtype=dtype)}
         self.D, self.M = D, M
         self.X = None
-        self.need_dX = True   # Sequential turns this off for its first layer: nobody needs dL/dX there
-
-    W = property(lambda self: self.params["W"])
-    b = property(lambda self: self.params["b"])
-    dW = property(lambda self: self.grads["W"])
-    db = property(lambda self: self.grads["b"])
 
     def forward(self, X):
-        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != self.D or X.shape[0] == 0:
-            X = check_array(X, "X", ndim=2, where="Linear.forward")
-            if X.shape[1] != self.D:
-                raise ShapeError(f"Linear.forward: X must have shape (N, {self.D}) for a layer with D={self.D} "
-                                 f"inputs, but it has shape {X.shape}. Check the previous layer's size or "
-                                 f"flatten images with X.reshape(len(X), -1).")
-        self.X = X
-        out = X @ self.params["W"]
-        out += self.params["b"]
-        return out
+        X = check_array(X, "X", ndim=2, where="Linear.forward")
+        if X.shape[1] != self.D:
+            raise ShapeError(f"Linear.forward: X must have shape (N, {self.D}) for a layer with D={self.D} "
+                             f"inputs, but it has shape {X.shape}. Check the previous layer's size, or "
+                             f"flatten images with X.reshape(len(X), -1).")
+        self.X = X                                     # kept for backward: dW = X^T dout
+        return X @ self.params["W"] + self.params["b"]
 
-    def backward(self, dout):
+    def backward(self, dout, need_dX=True):
         if self.X is None:
             self._need_forward()
-        if dout.shape != (self.X.shape[0], self.M):
-            self._check_dout(dout, (self.X.shape[0], self.M))
-        np.matmul(self.X.T, dout, out=self.grads["W"])   # dW = X^T dout
-        np.sum(dout, axis=0, out=self.grads["b"])         # db = sum over the batch
-        if not self.need_dX:
+        self._check_dout(dout, (self.X.shape[0], self.M))
+        self.grads["W"] = self.X.T @ dout              # dW = X^T dout
+        self.grads["b"] = dout.sum(axis=0)             # db = sum of dout over the batch
+        if not need_dX:
             return None
-        return dout @ self.params["W"].T                  # dX = dout W^T
+        return dout @ self.params["W"].T               # dX = dout W^T
 
     def __repr__(self):
         return f"Linear({self.D}, {self.M})"
 
 
 class ReLU(Layer):
-    """ReLU(X) = max(X, 0). Backward: pass dout where the output was positive, zero it elsewhere."""
+    """ReLU(X) = max(X, 0), element-wise. Lesson 5 (the function), backward in Lesson 6.
+
+    forward(X): X (N, D) -> out (N, D); keeps the mask X > 0.
+    backward(dout): dout (N, D) -> dX = dout * (X > 0) (N, D): the gradient passes where the input was
+    positive and stops elsewhere (at exactly 0 too: the derivative used there is 0).
+    """
 
     def __init__(self):
         super().__init__()
         self.mask = None
 
     def forward(self, X):
-        if not isinstance(X, np.ndarray):
-            X = check_array(X, "X", where="ReLU.forward")
+        X = check_array(X, "X", where="ReLU.forward")
         self.mask = X > 0
         return np.maximum(X, 0)
 
     def backward(self, dout):
         if self.mask is None:
             self._need_forward()
-        if dout.shape != self.mask.shape:
-            self._check_dout(dout, self.mask.shape)
+        self._check_dout(dout, self.mask.shape)
         return dout * self.mask
 
 
 class Sigmoid(Layer):
-    """out = 1 / (1 + exp(-X)). Backward: dX = dout * out * (1 - out)."""
+    """out = sigmoid(X) = 1 / (1 + exp(-X)), element-wise. Lesson 4 (the function), Lesson 5 (as a layer).
+
+    forward(X): X (N, D) -> out (N, D), kept for backward.
+    backward(dout): dout (N, D) -> dX = dout * out * (1 - out) (N, D).
+    """
 
     def __init__(self):
         super().__init__()
@@ -152,7 +173,11 @@ class Sigmoid(Layer):
 
 
 class Tanh(Layer):
-    """out = tanh(X). Backward: dX = dout * (1 - out^2)."""
+    """out = tanh(X), element-wise. Lesson 5.
+
+    forward(X): X (N, D) -> out (N, D), kept for backward.
+    backward(dout): dout (N, D) -> dX = dout * (1 - out^2) (N, D).
+    """
 
     def __init__(self):
         super().__init__()

@@ -6,34 +6,48 @@ from .errors import ShapeError, check_array, check_labels
 __all__ = ["accuracy", "confusion_matrix", "to_labels"]
 
 
-def to_labels(y_hat):
-    """Turn model output into class ids (N,).
+def to_labels(y_hat, logits=False):
+    """Turn model output into class ids: the one rule nnkit uses everywhere (``predict``, ``train``'s
+    accuracy, ``accuracy``, ``confusion_matrix``). Lesson 4.
 
-    - integer array (N,): already labels;
-    - scores or probabilities (N, C) with C >= 2: argmax of each row;
-    - one probability per example, (N, 1) or float (N,): class 1 where it is >= 0.5.
+    Inputs:
+    - y_hat: integer labels (N,); or scores/probabilities (N, C) with C >= 2; or one number per example
+      for two classes, (N, 1) or float (N,).
+    - logits: for one number per example, whether it is a raw score z (class 1 where z >= 0, i.e.
+      sigmoid(z) >= 0.5) or a probability p (class 1 where p >= 0.5, the default).
+    Returns class ids (N,), int64: the labels as they are; argmax of each row; or the cut above.
     """
     y_hat = check_array(y_hat, "y_hat", where="to_labels")
+    cut = 0.0 if logits else 0.5
     if y_hat.ndim == 2 and y_hat.shape[1] >= 2:
         return y_hat.argmax(axis=1)
     if y_hat.ndim == 2 and y_hat.shape[1] == 1:
-        return (y_hat[:, 0] >= 0.5).astype(np.int64)
+        return (y_hat[:, 0] >= cut).astype(np.int64)
     if y_hat.ndim == 1:
         if np.issubdtype(y_hat.dtype, np.integer) or y_hat.dtype == bool:
             return y_hat.astype(np.int64)
-        return (y_hat >= 0.5).astype(np.int64)
+        return (y_hat >= cut).astype(np.int64)
     raise ShapeError(f"to_labels: expected labels (N,), scores (N, C) or probabilities (N, 1), got shape {y_hat.shape}.")
 
 
 def accuracy(y_hat, y):
-    """Fraction of examples whose predicted class equals the label: mean(to_labels(y_hat) == y)."""
+    """Fraction of examples whose predicted class equals the label: mean(to_labels(y_hat) == y). Lesson 4.
+
+    Inputs: y_hat, predictions as ``to_labels`` reads them (best: ``model.predict(X)``, class ids (N,));
+    y, integer labels (N,). Returns a float in [0, 1].
+    """
     pred = to_labels(y_hat)
     y = check_labels(y, n=len(pred), where="accuracy")
     return float(np.mean(pred == y))
 
 
 def confusion_matrix(y, y_pred, num_classes=None):
-    """Counts ``cm[i, j]`` of examples of true class i predicted as class j (num_classes, num_classes)."""
+    """How often each class is taken for each other class. Lesson 6.
+
+    Inputs: y, true labels (N,); y_pred, predictions as ``to_labels`` reads them (N,) or (N, C);
+    num_classes (default: the largest label + 1).
+    Returns cm (num_classes, num_classes), int: cm[i, j] = number of examples of class i predicted as j.
+    """
     y_pred = to_labels(y_pred)
     y = check_labels(y, n=len(y_pred), where="confusion_matrix")
     if num_classes is None:

@@ -1,65 +1,65 @@
-"""A sequential model: layers applied one after the other, and backprop through them in reverse."""
+"""A sequential model: layers applied one after the other, and backprop through them in reverse (Lesson 6)."""
 import numpy as np
 
 from .errors import ShapeError
 from .layers import Linear, ReLU, Sigmoid, Tanh
 from . import functions as F
 
-__all__ = ["Sequential", "mlp", "ParamDict"]
+__all__ = ["Sequential", "mlp"]
 
 
-class ParamDict(dict):
-    """A dict of named parameter arrays that may also carry ``flat``: one array they are all views of."""
-    flat = None
+class Params(dict):
+    """The dict that ``Sequential.params`` and ``.grads`` return: plain dict, with a helpful KeyError."""
+
+    def __missing__(self, key):
+        raise KeyError(f"{key!r}: this model's parameters are named {', '.join(self) or '(none)'}. "
+                       f"The k-th layer that has parameters gets the number k, as in lesson 6: W1, b1, W2, ...")
 
 
 class Sequential:
-    """Apply ``layers`` in order: out = layer_K(... layer_2(layer_1(X))).
+    """Apply ``layers`` in order: out = layer_K(... layer_2(layer_1(X))). Lesson 6.
 
-    ``params`` and ``grads`` are flat dicts named "<layer index>.<name>" (e.g. "0.W", "0.b", "2.W"),
-    holding the layers' own arrays, so ``optimizer.update(model.params, model.grads)`` trains the model.
+    Inputs: the layers, e.g. ``Sequential(Linear(784, 100), ReLU(), Linear(100, 10))`` (or one list of them).
+    Each layer meets the contract written in :class:`nnkit.Layer`.
+
+    ``params`` and ``grads`` are dicts named as lesson 6 names them: the k-th layer that has parameters
+    contributes ``W{k}`` and ``b{k}`` (W1, b1, W2, b2, ...; a parameter "gamma" of your own layer would
+    be "gamma{k}"). They are read from the layers every time you ask, so they always hold the layers'
+    current arrays: ``optimizer.update(model.params, model.grads)`` after ``backward`` trains the model.
     """
 
     def __init__(self, *layers):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
-        for i, layer in enumerate(layers):
-            if not hasattr(layer, "forward") or not hasattr(layer, "backward"):
-                raise TypeError(f"Sequential: item {i} ({layer!r}) is not a layer: it needs forward and backward.")
         if not layers:
             raise ValueError("Sequential needs at least one layer, e.g. Sequential(Linear(784, 10)).")
+        for i, layer in enumerate(layers):
+            if isinstance(layer, type):
+                raise TypeError(f"Sequential: item {i} is the class {layer.__name__}, not a layer: "
+                                f"write {layer.__name__}(...) with parentheses to make one.")
+            if not hasattr(layer, "forward") or not hasattr(layer, "backward"):
+                raise TypeError(f"Sequential: item {i} ({layer!r}) is not a layer: it needs forward and backward.")
         self.layers = list(layers)
-        self.params, self.grads = ParamDict(), ParamDict()
-        for i, layer in enumerate(self.layers):
-            for name in getattr(layer, "params", {}):
-                self.params[f"{i}.{name}"] = layer.params[name]
-                self.grads[f"{i}.{name}"] = layer.grads[name]
-        self._pack()
 
-    def _pack(self):
-        """Move all parameters (and all gradients) into one flat array each; the layers keep views of it.
+    def _named(self, which):
+        named, k = Params(), 0
+        for layer in self.layers:
+            arrays = getattr(layer, which, None) or {}
+            if arrays or getattr(layer, "params", None):
+                k += 1
+            for name, array in arrays.items():
+                named[f"{name}{k}"] = array
+        return named
 
-        Nothing changes for the layers or for code that uses ``params``/``grads`` by name, but an optimizer
-        can update every parameter with a handful of NumPy calls on ``params.flat`` instead of a handful
-        per array: for small networks that is most of the time an update takes.
-        """
-        arrays = list(self.params.values())
-        if not arrays or len({a.dtype for a in arrays}) != 1:
-            return
-        dtype = arrays[0].dtype
-        total = sum(a.size for a in arrays)
-        flat_p, flat_g = np.empty(total, dtype), np.zeros(total, dtype)
-        offset = 0
-        layer_keys = [(layer, name) for layer in self.layers for name in getattr(layer, "params", {})]
-        for (layer, name), key in zip(layer_keys, list(self.params)):
-            p = layer.params[name]
-            view_p = flat_p[offset:offset + p.size].reshape(p.shape)
-            view_g = flat_g[offset:offset + p.size].reshape(p.shape)
-            view_p[...] = p
-            layer.params[name] = self.params[key] = view_p
-            layer.grads[name] = self.grads[key] = view_g
-            offset += p.size
-        self.params.flat, self.grads.flat = flat_p, flat_g
+    @property
+    def params(self):
+        """{"W1": W1, "b1": b1, ...}: the layers' own parameter arrays (change them in place to train)."""
+        return self._named("params")
+
+    @property
+    def grads(self):
+        """{"W1": dW1, "b1": db1, ...}: the layers' gradients from the last ``backward``."""
+        return self._named("grads")
 
     def __call__(self, X):
         return self.forward(X)
@@ -71,36 +71,37 @@ class Sequential:
         return X
 
     def backward(self, dout, input_grad=False):
-        """Backprop ``dout`` = dL/d(output) through the layers in reverse; fills ``grads``.
+        """Backprop ``dout`` = dL/d(output) (N, M) through the layers in reverse; fills every layer's ``grads``.
 
-        Returns dL/dX when ``input_grad`` is true (otherwise the first layer skips that product).
+        Returns dL/dX (N, D) when ``input_grad`` is true, otherwise None (and an nnkit ``Linear`` first
+        layer then skips computing it: the input is the data, nobody needs its gradient to train).
         """
-        first = self.layers[0]
-        if isinstance(first, Linear):
-            first.need_dX = bool(input_grad)
-        for layer in reversed(self.layers):
+        first, *rest = self.layers
+        for layer in reversed(rest):
             dout = layer.backward(dout)
-        if isinstance(first, Linear):
-            first.need_dX = True
-        return dout
+        if isinstance(first, Linear) and not input_grad:
+            return first.backward(dout, need_dX=False)
+        dX = first.backward(dout)
+        return dX if input_grad else None
 
     def predict_proba(self, X):
-        """Class probabilities (N, C): softmax of the scores; for one output column, P(class 1) (N,)."""
+        """Class probabilities: softmax of the scores (N, C); for one output column, P(class 1) (N,)."""
         out = self.forward(X)
         if out.ndim == 2 and out.shape[1] == 1:
-            p = out[:, 0]
-            return p if isinstance(self.layers[-1], Sigmoid) else F.sigmoid(p)
+            return out[:, 0] if self._outputs_probabilities() else F.sigmoid(out[:, 0])
         return F.softmax(out)
 
     def predict(self, X):
-        """Predicted class ids (N,): argmax of the scores; for one output column, probability >= 0.5."""
-        out = self.forward(X)
-        if out.ndim == 2 and out.shape[1] == 1:
-            cut = 0.5 if isinstance(self.layers[-1], Sigmoid) else 0.0
-            return (out[:, 0] >= cut).astype(np.int64)
-        return out.argmax(axis=1)
+        """Predicted class ids (N,): the rule of ``nnkit.metrics.to_labels`` applied to the output
+        (argmax of the scores; for one output column, class 1 where P(class 1) >= 0.5)."""
+        from .metrics import to_labels
+        return to_labels(self.forward(X), logits=not self._outputs_probabilities())
+
+    def _outputs_probabilities(self):
+        return isinstance(self.layers[-1], Sigmoid)
 
     def num_params(self):
+        """Number of numbers the model learns (the sizes of all parameter arrays added up)."""
         return int(sum(p.size for p in self.params.values()))
 
     def __repr__(self):
@@ -109,10 +110,15 @@ class Sequential:
 
 
 def mlp(sizes, activation="relu", *, seed=0, dtype=np.float64, init=None):
-    """Multi-layer perceptron: Linear layers of the given sizes with an activation between them.
+    """Multi-layer perceptron: Linear layers of the given sizes with an activation between them. Lesson 6.
 
-    ``mlp([784, 100, 100, 10])`` is Linear(784,100) ReLU Linear(100,100) ReLU Linear(100,10).
-    The last layer outputs raw scores: pair it with SoftmaxCrossEntropy (or BCE with from_logits=True).
+    Inputs:
+    - sizes: [D, H1, ..., C], e.g. ``[784, 100, 100, 10]`` is Linear(784,100) ReLU Linear(100,100) ReLU
+      Linear(100,10).
+    - activation: "relu", "sigmoid" or "tanh"; init: as in Linear (default "he" for ReLU, else "xavier").
+    - seed: layer i gets seed + i; dtype: np.float64 or np.float32.
+    Returns a Sequential whose last layer outputs raw scores (N, C): pair it with SoftmaxCrossEntropy
+    (or, for one output, BinaryCrossEntropy(from_logits=True)).
     """
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2:

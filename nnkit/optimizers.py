@@ -1,7 +1,11 @@
-"""Optimizers: interchangeable objects with one method, ``update(params, grads)``.
+"""Optimizers: interchangeable objects with one method, ``update(params, grads)``. Lesson 3 writes these
+update rules for one weight w; here the same lines run on every array of a model at once.
 
-``params`` and ``grads`` are dicts of NumPy arrays with the same keys and shapes (a model's
-``params``/``grads``, or ``{"w": np.array(1.0)}`` for a 1-D landscape). Parameters change in place.
+``params`` and ``grads`` are dicts of NumPy arrays with the same keys and shapes: a model's
+``params``/``grads`` (``{"W1": ..., "b1": ...}``), or ``{"w": np.array(1.0)}`` for a 1-D landscape.
+Parameters change in place. ``lr`` is the learning rate (lesson 2 writes it as the Greek eta, and its
+functions ``least_squares_descent``/``descent_widget`` keep that name, ``eta``; everywhere else it is ``lr``).
+Each optimizer keeps its per-parameter state (velocity, sums of squares) under the parameter's name.
 """
 import numpy as np
 
@@ -11,6 +15,9 @@ __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 
 
 class Optimizer:
+    """Base class: ``lr`` (> 0), the step counter ``t`` and the per-parameter ``state``; a subclass writes
+    ``_step(name, p, g)``, the update of one parameter array ``p`` with its gradient ``g`` (same shape)."""
+
     def __init__(self, lr):
         lr = float(lr)
         if not np.isfinite(lr) or lr <= 0:
@@ -20,9 +27,6 @@ class Optimizer:
         self.t = 0
 
     def _check(self, params, grads):
-        fp, fg = getattr(params, "flat", None), getattr(grads, "flat", None)
-        if fp is not None and fg is not None and fp.shape == fg.shape and fp.dtype.kind == "f":
-            return                        # a Sequential's packed parameters: consistent by construction
         if set(params) != set(grads):
             raise ShapeError(f"{type(self).__name__}.update: params and grads must have the same keys; "
                              f"params has {sorted(params)}, grads has {sorted(grads)}.")
@@ -45,31 +49,21 @@ class Optimizer:
         return slot[name]
 
     def update(self, params, grads):
-        """Change every array of ``params`` in place, using the same-named array of ``grads``."""
+        """One step: change every array of ``params`` in place, using the same-named array of ``grads``.
+
+        Inputs: params {name: float array}, grads {name: array of the same shape}. Returns None.
+        """
         self._check(params, grads)
         self.t += 1
-        self._prepare()
-        for k, p, g in self._pairs(params, grads):
-            self._step(k, p, g)
-
-    def _prepare(self):
-        pass
-
-    @staticmethod
-    def _pairs(params, grads):
-        # A Sequential keeps all its parameters in one flat array (params.flat); updating that one array
-        # is the same computation as updating each view of it, with far fewer NumPy calls.
-        fp, fg = getattr(params, "flat", None), getattr(grads, "flat", None)
-        if fp is not None and fg is not None and fp.shape == fg.shape:
-            return [("__flat__", fp, fg)]
-        return [(k, params[k], grads[k]) for k in params]
+        for name in params:
+            self._step(name, params[name], np.asarray(grads[name]))
 
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr:g})"
 
 
 class SGD(Optimizer):
-    """Plain gradient descent: w <- w - lr * dw."""
+    """Plain gradient descent (Lesson 2): w <- w - lr * dw."""
 
     def __init__(self, lr=0.01):
         super().__init__(lr)
@@ -79,7 +73,7 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Gradient descent with momentum (a heavy ball):
+    """Gradient descent with momentum, a heavy ball rolling downhill (Lesson 3):
     v <- momentum * v - lr * dw ;  w <- w + v
     """
 
@@ -95,7 +89,7 @@ class Momentum(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad: each weight gets its own step size that shrinks as its squared gradients add up.
+    """AdaGrad (Lesson 3): each weight gets its own step size that shrinks as its squared gradients add up.
     h <- h + dw^2 ;  w <- w - lr * dw / (sqrt(h) + eps)
     """
 
@@ -110,9 +104,10 @@ class AdaGrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba, 2015): momentum on the gradient and on its square, with bias correction.
+    """Adam (Kingma & Ba, 2015; Lesson 3): momentum on the gradient and on its square, with bias correction.
     m <- b1 m + (1 - b1) dw ;  v <- b2 v + (1 - b2) dw^2
     m_hat = m / (1 - b1^t) ;  v_hat = v / (1 - b2^t) ;  w <- w - lr * m_hat / (sqrt(v_hat) + eps)
+    t counts the updates, starting at 1.
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -122,24 +117,11 @@ class Adam(Optimizer):
                              f"beta2={beta2}, eps={eps}. The usual values are 0.9, 0.999 and 1e-8.")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
-    def _prepare(self):
-        # Stored: M = m / (1 - b1) and V = v / (1 - b2), which need one pass less each:
-        #   M <- b1 M + g,   V <- b2 V + g^2
-        # and  lr m_hat / (sqrt(v_hat) + eps) = M / ((sqrt(V) + eps_V) / k)  with
-        #   k = lr (1 - b1) sqrt(c2) / (c1 sqrt(1 - b2)),  eps_V = eps sqrt(c2) / sqrt(1 - b2):
-        # the same number as the textbook formula, in 10 array passes instead of 12.
-        c1 = 1.0 - self.beta1 ** self.t
-        sqrt_c2 = np.sqrt(1.0 - self.beta2 ** self.t)
-        k = self.lr * (1.0 - self.beta1) * sqrt_c2 / (c1 * np.sqrt(1.0 - self.beta2))
-        self._inv_k2 = 1.0 / (k * k)
-        self._eps_over_k = self.eps * sqrt_c2 / np.sqrt(1.0 - self.beta2) / k
-
     def _step(self, key, p, g):
-        M = self._buffer(key, "M", p)
-        V = self._buffer(key, "V", p)
-        tmp = self._buffer(key, "tmp", p)
-        M *= self.beta1; M += g                               # M <- b1 M + g
-        V *= self.beta2; np.multiply(g, g, out=tmp); V += tmp   # V <- b2 V + g^2
-        np.multiply(V, self._inv_k2, out=tmp); np.sqrt(tmp, out=tmp); tmp += self._eps_over_k
-        np.divide(M, tmp, out=tmp)                            # = lr m_hat / (sqrt(v_hat) + eps)
-        p -= tmp
+        m = self._buffer(key, "m", p)
+        v = self._buffer(key, "v", p)
+        m[...] = self.beta1 * m + (1 - self.beta1) * g          # m <- b1 m + (1 - b1) dw
+        v[...] = self.beta2 * v + (1 - self.beta2) * g ** 2     # v <- b2 v + (1 - b2) dw^2
+        m_hat = m / (1 - self.beta1 ** self.t)
+        v_hat = v / (1 - self.beta2 ** self.t)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)

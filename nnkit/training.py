@@ -1,5 +1,5 @@
-"""The training loop: mini-batches in a seeded order, a progress bar, a per-epoch history, and a
-clear stop when the loss becomes NaN or infinite."""
+"""The training loop of lessons 4 and 6: mini-batches in a seeded order, a progress bar, a per-epoch
+history, and a clear stop when the loss becomes NaN or infinite."""
 import math
 import time
 
@@ -7,14 +7,17 @@ import numpy as np
 
 from .errors import ShapeError, TrainingDiverged, check_array, check_same_rows
 from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy
+from .metrics import to_labels
 
 __all__ = ["train", "evaluate", "minibatches", "History"]
 
 
 def minibatches(X, y, batch_size, seed=0, shuffle=True):
-    """Yield (X_batch, y_batch) pairs that cover the data once, in an order fixed by ``seed``.
+    """The mini-batches of one epoch (Lesson 4): every example once, in an order fixed by ``seed``.
 
-    The last batch is smaller when N is not a multiple of ``batch_size``.
+    Inputs: X (N, ...), y (N, ...) with the same number of rows; batch_size >= 1; seed, an int or a
+    np.random.Generator (a Generator draws a new order each time); shuffle=False keeps the given order.
+    Yields (X_batch, y_batch) pairs, batch_size rows each (the last one fewer when N is not a multiple).
     """
     X = check_array(X, "X", where="minibatches")
     y = check_array(y, "y", where="minibatches")
@@ -36,10 +39,6 @@ class History(list):
         keys = self[0].keys() if self else []
         return {k: [row[k] for row in self] for k in keys}
 
-    @property
-    def last(self):
-        return self[-1] if self else None
-
     def __repr__(self):
         if not self:
             return "History([])"
@@ -59,20 +58,23 @@ def _is_classifier(loss):
 
 
 def _count_correct(loss, out, yb):
-    if isinstance(loss, SoftmaxCrossEntropy):
-        return int(np.count_nonzero(out.argmax(axis=1) == yb))
-    cut = 0.0 if getattr(loss, "from_logits", False) else 0.5
-    return int(np.count_nonzero((out.reshape(len(yb)) >= cut) == (yb >= 0.5)))
+    pred = to_labels(out, logits=getattr(loss, "from_logits", True))
+    if out.ndim == 1 or out.shape[1] == 1:         # two classes, one output: labels 0/1 (or soft targets)
+        yb = (yb.reshape(len(pred)) >= 0.5)
+    return int(np.count_nonzero(pred == yb))
 
 
 def evaluate(model, loss, X, y, batch_size=1000):
-    """Mean loss and accuracy (None for regression losses) of ``model`` on (X, y), without training."""
+    """Mean loss and accuracy of ``model`` on (X, y), without training. Lesson 6.
+
+    Inputs: model (forward only), loss, X (N, D), y (N,) labels or (N, M) targets, batch_size (rows per
+    forward pass, to bound memory). Returns (mean loss, accuracy), accuracy None for regression losses.
+    """
     X = check_array(X, "X", where="evaluate")
     y = check_array(y, "y", where="evaluate")
     check_same_rows(X, y, where="evaluate")
     total, correct = 0.0, 0
-    for start in range(0, len(X), batch_size):
-        Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+    for Xb, yb in minibatches(X, y, batch_size, shuffle=False):
         out = model.forward(Xb)
         total += loss.forward(out, yb) * len(Xb)
         if _is_classifier(loss):
@@ -90,12 +92,16 @@ def _make_bar(total, enabled, desc):
 
 def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_val=None, y_val=None,
           progress=True, shuffle=True):
-    """Train ``model`` on (X, y) with mini-batch gradient descent and return a :class:`History`.
+    """Train ``model`` on (X, y) with mini-batch gradient descent and return a :class:`History`. Lesson 6.
 
     For each epoch: shuffle the examples (seeded), and for each batch
         out = model.forward(Xb); L = loss.forward(out, yb); model.backward(loss.backward());
         optimizer.update(model.params, model.grads)
-    Shapes: X (N, D); y (N,) integer labels for classification, or targets (N, M) for MSE.
+    Inputs: model (a Sequential, or any object with forward/backward/params/grads), loss, optimizer;
+    X (N, D); y (N,) integer labels for classification, or targets (N, M) for MSE; epochs, batch_size;
+    seed (the order of the examples); X_val (N_val, D) and y_val to evaluate after each epoch;
+    progress (a progress bar and one summary line); shuffle.
+    Returns a History: one dict per epoch (epoch, loss, accuracy, val_loss, val_accuracy, seconds).
     If the loss becomes NaN or infinite, training stops with :class:`TrainingDiverged` explaining why;
     the model's parameters are put back to where they were at the start of that epoch, and
     ``error.history`` holds the finished epochs.
@@ -121,60 +127,45 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     bar = _make_bar(epochs * n_batches, progress, f"epoch 1/{epochs}")
     step = 0
     # Overflow on the way to a NaN loss is reported once, clearly, by the check below, not as warnings.
-    quiet = np.errstate(over="ignore", invalid="ignore")
-    quiet.__enter__()
-    try:
-        for epoch in range(1, epochs + 1):
-            start_time = time.perf_counter()
-            backup = {k: p.copy() for k, p in model.params.items()}
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            total, correct = 0.0, 0
-            if bar is not None:
-                bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
-            for b in range(n_batches):
-                idx = order[b * batch_size:(b + 1) * batch_size]
-                Xb, yb = X[idx], y[idx]
-                out = model.forward(Xb)
-                L = loss.forward(out, yb)
-                if not math.isfinite(L):
-                    for k, p in model.params.items():
-                        p[...] = backup[k]
-                    lr = getattr(optimizer, "lr", None)
-                    hint = (f"The learning rate is probably too high (lr={lr:g}): each step overshoots, the "
-                            f"numbers grow until they overflow. Try a smaller one, e.g. lr={lr / 10:g}."
-                            if lr is not None else "The learning rate is probably too high.")
-                    raise TrainingDiverged(
-                        f"Training stopped: the loss became {L} in epoch {epoch}, batch {b + 1} of {n_batches} "
-                        f"(after {step} updates). {hint} Other causes: inputs that are not scaled to a small "
-                        f"range (divide pixel values by 255), or a log of zero in a hand-written loss. The model's "
-                        f"parameters were restored to where they were at the start of epoch {epoch}; "
-                        f"the finished epochs are in error.history.",
-                        history=history, epoch=epoch, step=step, loss=L)
-                model.backward(loss.backward())
-                optimizer.update(model.params, model.grads)
-                step += 1
-                total += L * len(idx)
-                if classify:
-                    correct += _count_correct(loss, out, yb)
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            for epoch in range(1, epochs + 1):
+                start_time = time.perf_counter()
+                backup = {k: p.copy() for k, p in model.params.items()}
+                total, correct = 0.0, 0
                 if bar is not None:
-                    bar.update(1)
-            row = {"epoch": epoch, "loss": total / n, "accuracy": correct / n if classify else None,
-                   "val_loss": None, "val_accuracy": None}
-            if X_val is not None:
-                row["val_loss"], row["val_accuracy"] = evaluate(model, loss, X_val, y_val)
-            row["seconds"] = time.perf_counter() - start_time
-            history.append(row)
+                    bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
+                for b, (Xb, yb) in enumerate(minibatches(X, y, batch_size, seed=rng, shuffle=shuffle)):
+                    out = model.forward(Xb)
+                    L = loss.forward(out, yb)
+                    if not math.isfinite(L):
+                        for k, p in model.params.items():
+                            p[...] = backup[k]
+                        raise _diverged(L, optimizer, history, epoch, b + 1, n_batches, step)
+                    model.backward(loss.backward())
+                    optimizer.update(model.params, model.grads)
+                    step += 1
+                    total += L * len(Xb)
+                    if classify:
+                        correct += _count_correct(loss, out, yb)
+                    if bar is not None:
+                        bar.update(1)
+                row = {"epoch": epoch, "loss": total / n, "accuracy": correct / n if classify else None,
+                       "val_loss": None, "val_accuracy": None}
+                if X_val is not None:
+                    row["val_loss"], row["val_accuracy"] = evaluate(model, loss, X_val, y_val)
+                row["seconds"] = time.perf_counter() - start_time
+                history.append(row)
+                if bar is not None:
+                    post = {"loss": f"{row['loss']:.4f}"}
+                    if classify:
+                        post["acc"] = f"{row['accuracy']:.4f}"
+                    if row["val_accuracy"] is not None:
+                        post["val_acc"] = f"{row['val_accuracy']:.4f}"
+                    bar.set_postfix(post, refresh=True)
+        finally:
             if bar is not None:
-                post = {"loss": f"{row['loss']:.4f}"}
-                if classify:
-                    post["acc"] = f"{row['accuracy']:.4f}"
-                if row["val_accuracy"] is not None:
-                    post["val_acc"] = f"{row['val_accuracy']:.4f}"
-                bar.set_postfix(post, refresh=True)
-    finally:
-        quiet.__exit__(None, None, None)
-        if bar is not None:
-            bar.close()
+                bar.close()
     if progress and history:
         # A saved notebook keeps only the bar's first text, so say once, in plain text, how it ended.
         last = history[-1]
@@ -186,3 +177,17 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
         total = sum(r["seconds"] for r in history)
         print(f"trained {len(history)} epoch{'s' * (len(history) > 1)} in {total:.1f} s: " + ", ".join(parts))
     return history
+
+
+def _diverged(L, optimizer, history, epoch, batch, n_batches, step):
+    lr = getattr(optimizer, "lr", None)
+    hint = (f"The learning rate is probably too high (lr={lr:g}): each step overshoots, the "
+            f"numbers grow until they overflow. Try a smaller one, e.g. lr={lr / 10:g}."
+            if lr is not None else "The learning rate is probably too high.")
+    return TrainingDiverged(
+        f"Training stopped: the loss became {L} in epoch {epoch}, batch {batch} of {n_batches} "
+        f"(after {step} updates). {hint} Other causes: inputs that are not scaled to a small "
+        f"range (divide pixel values by 255), or a log of zero in a hand-written loss. The model's "
+        f"parameters were restored to where they were at the start of epoch {epoch}; "
+        f"the finished epochs are in error.history.",
+        history=history, epoch=epoch, step=step, loss=L)
