@@ -1,14 +1,17 @@
-"""1-D loss landscapes and gradient descent on them (lessons 2 and 3), and the least-squares descent.
+"""1-D loss landscapes and gradient descent on them (lesson 3), and the 2-D least-squares valley (lessons 2, 3).
 
 A landscape is a loss E(w) of one number w, with its derivative dE/dw. ``descend`` rolls a ball down
-it with any nnkit optimizer and records the path. Plots import matplotlib only when called.
+it with any nnkit optimizer and records the path. ``least_squares_descent`` walks the valley of
+E(w) = ||Xw - t||^2 / 2 (plain descent or any nnkit optimizer) and ``plot_valley`` draws the walk on the
+contour lines of E. Plots import matplotlib only when called.
 """
 import numpy as np
 
 from .errors import ShapeError, check_array
 
 __all__ = ["Landscape", "LANDSCAPES", "descend", "make_optimizer", "least_squares_descent",
-           "descent_regime", "stability_limit", "plot_paths", "plot_least_squares_runs"]
+           "least_squares_solution", "steps_to_reach", "descent_regime", "stability_limit", "plot_paths",
+           "plot_optimizer_paths", "plot_valley", "plot_least_squares_runs"]
 
 
 class Landscape:
@@ -24,7 +27,7 @@ class Landscape:
 LANDSCAPES = {
     "w^2": Landscape("E(w) = w²", lambda w: w ** 2, lambda w: 2 * w, (-1.5, 1.5)),
     "cubic": Landscape("E(w) = w³ − 0.75w + 1", lambda w: w ** 3 - 0.75 * w + 1, lambda w: 3 * w ** 2 - 0.75,
-                       (-1.3, 1.3)),
+                       (-2.0, 1.3)),
     "p = w x": Landscape("E(w) = (w·x − t)², x = 2, t = 2", lambda w: (2 * w - 2) ** 2, lambda w: 8 * w - 8,
                          (-0.2, 2.2)),
 }
@@ -59,11 +62,13 @@ def descend(landscape, w0=1.0, lr=0.1, steps=50, optimizer="sgd", limit=1e6):
     return np.array(path)
 
 
-def least_squares_descent(X, t, w0, eta, steps):
+def least_squares_descent(X, t, w0, eta, steps, optimizer=None):
     """Gradient descent on E(w) = ||X w - t||^2 / 2 with gradient X^T (X w - t).
 
-    X (N, D), t (N,), w0 (D,). Returns (ws (steps + 1, D), losses (steps + 1,)); stops early when the
-    loss overflows.
+    X (N, D), t (N,), w0 (D,). Plain descent w <- w - eta X^T (X w - t) when ``optimizer`` is None;
+    otherwise ``optimizer`` is a name for make_optimizer ('sgd', 'momentum', 'adagrad', 'adam', with
+    learning rate ``eta``) or an nnkit optimizer object. Returns (ws (steps + 1, D), losses (steps + 1,));
+    stops early when the loss overflows.
     """
     X = check_array(X, "X", ndim=2, floating=True, where="least_squares_descent")
     t = check_array(t, "t", ndim=1, floating=True, where="least_squares_descent")
@@ -71,15 +76,43 @@ def least_squares_descent(X, t, w0, eta, steps):
     if len(t) != len(X) or len(w) != X.shape[1]:
         raise ShapeError(f"least_squares_descent: X {X.shape}, t {t.shape} and w0 {w.shape} do not fit: "
                          f"expected X (N, D), t (N,), w0 (D,).")
+    opt = make_optimizer(optimizer, eta) if isinstance(optimizer, str) else optimizer
+    params = {"w": w}
     ws, losses = [w.copy()], [0.5 * np.sum((X @ w - t) ** 2)]
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(int(steps)):
-            w = w - eta * (X.T @ (X @ w - t))
+            grad = X.T @ (X @ params["w"] - t)
+            if opt is None:
+                params["w"] = params["w"] - eta * grad
+            else:
+                opt.update(params, {"w": grad})
+            w = params["w"]
             loss = 0.5 * np.sum((X @ w - t) ** 2)
             ws.append(w.copy()); losses.append(loss)
             if not np.isfinite(loss) or loss > 1e12:
                 break
     return np.array(ws), np.array(losses)
+
+
+def least_squares_solution(X, t):
+    """The exact minimiser of ||Xw - t||^2 / 2 and its loss: (w_best (D,), E_min)."""
+    X = check_array(X, "X", ndim=2, floating=True, where="least_squares_solution")
+    t = check_array(t, "t", ndim=1, floating=True, where="least_squares_solution")
+    w_best = np.linalg.lstsq(X, t, rcond=None)[0]
+    return w_best, float(0.5 * np.sum((X @ w_best - t) ** 2))
+
+
+def steps_to_reach(ws, target, tol):
+    """The first step k with max|ws[k] - target| <= tol and every later step within tol too, or None.
+
+    ws (steps + 1, D) from least_squares_descent; target (D,).
+    """
+    dist = np.abs(np.asarray(ws, dtype=float) - np.asarray(target, dtype=float)).max(axis=1)
+    outside = np.flatnonzero(~(dist <= tol))
+    if len(outside) == 0:
+        return 0
+    k = int(outside[-1]) + 1
+    return k if k < len(dist) else None
 
 
 def stability_limit(X):
@@ -112,36 +145,111 @@ def descent_regime(losses, ws=None, rel_tol=1e-6):
     return "still descending"
 
 
+def _in_window(path, lo, hi):
+    """The path with NaN where it leaves [lo, hi], so that a line never joins points across a gap."""
+    p = np.asarray(path, dtype=float).copy()
+    p[(p < lo) | (p > hi) | ~np.isfinite(p)] = np.nan
+    return p
+
+
 def plot_paths(landscape, paths, ax=None, title=None, max_marks=60):
-    """Draw a landscape and one or more descent paths on it: ``paths`` is {label: path array}."""
-    from .plotting import _fig_ax
+    """Draw a landscape and one or more descent paths on it: ``paths`` is {label: path array}.
+
+    Each path has its own colour, marker and line style; points outside the plotted w-range are left
+    out (and the line is broken there), and an arrow marks where a path left the window.
+    """
+    from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     land = LANDSCAPES[landscape] if isinstance(landscape, str) else landscape
-    fig, ax = _fig_ax(ax, (4.5, 3.2))
+    fig, ax = _fig_ax(ax, (6, 4))
     lo, hi = land.wrange
     w = np.linspace(lo, hi, 400)
-    ax.plot(w, land.E(w), color="0.3", lw=1.5)
-    for label, path in paths.items():
-        p = np.asarray(path)
-        p = p[(p >= lo) & (p <= hi)][:max_marks]
-        ax.plot(p, land.E(p), "o-", ms=3.5, lw=0.8, alpha=0.8, label=label)
+    ax.plot(w, land.E(w), color="0.55", lw=2, ls="-", zorder=1)
+    for k, (label, path) in enumerate(paths.items()):
+        p = _in_window(np.asarray(path)[:max_marks], lo, hi)
+        ax.plot(p, land.E(p), marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=6, lw=1.2,
+                alpha=0.85, label=label, zorder=2 + k)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("w"); ax.set_ylabel("E(w)")
-    ax.set_title(title or land.name, fontsize=10)
+    ax.set_title(title or land.name)
     if paths:
-        ax.legend(fontsize=8)
+        ax.legend()
     ax.grid(alpha=0.3)
     return fig
 
 
+def plot_optimizer_paths(landscape, paths, title=None, max_steps=60):
+    """Two panels for {label: path}: left, the paths on the landscape; right, w against the step number
+    (where the order in time, overshooting and swinging back, can be seen). Returns the figure."""
+    from .plotting import _plt, OKABE_ITO, MARKERS, LINESTYLES
+    land = LANDSCAPES[landscape] if isinstance(landscape, str) else landscape
+    fig, (a, b) = _plt().subplots(1, 2, figsize=(11, 4.2))
+    plot_paths(land, paths, ax=a, max_marks=max_steps, title=land.name)
+    a.get_legend().remove()
+    lo, hi = land.wrange
+    for k, (label, path) in enumerate(paths.items()):
+        p = _in_window(np.asarray(path)[:max_steps + 1], lo, hi)
+        b.plot(np.arange(len(p)), p, marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=5,
+               lw=1.5, label=label)
+    b.set_xlabel("step"); b.set_ylabel("w"); b.set_ylim(lo, hi); b.grid(alpha=0.3)
+    b.legend(loc="best")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_valley(X, t, paths, ax=None, title=None, max_steps=None, window=None):
+    """The valley of E(w) = ||Xw - t||^2 / 2 as contour lines in the (w1, w2) plane, with descent paths.
+
+    ``paths`` is {label: ws (steps + 1, 2)}; each is drawn with its own colour, marker and line style,
+    every step joined, so a zig-zag across the valley shows as one. ``max_steps`` draws only the first
+    steps; ``window`` ((w1 lo, w1 hi), (w2 lo, w2 hi)) defaults to the box around the paths that stay finite.
+    The cross marks the exact minimum.
+    """
+    from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
+    X = check_array(X, "X", ndim=2, floating=True, where="plot_valley")
+    if X.shape[1] != 2:
+        raise ShapeError(f"plot_valley: X must have 2 columns (two weights w1, w2), got {X.shape}.")
+    w_best, e_min = least_squares_solution(X, t)
+    shown = {k: np.asarray(v, dtype=float)[: None if max_steps is None else max_steps + 1] for k, v in paths.items()}
+    if window is None:
+        pts = [w_best[None]] + [p[np.all(np.abs(p - w_best) < 5, axis=1)] for p in shown.values()]
+        pts = np.concatenate(pts)
+        span = np.maximum(pts.max(0) - pts.min(0), 0.2)
+        lo, hi = pts.min(0) - 0.12 * span, pts.max(0) + 0.12 * span
+        window = ((lo[0], hi[0]), (lo[1], hi[1]))
+    (a0, a1), (b0, b1) = window
+    g1, g2 = np.meshgrid(np.linspace(a0, a1, 300), np.linspace(b0, b1, 300))
+    W = np.stack([g1.ravel(), g2.ravel()], axis=1)
+    E = 0.5 * np.sum((W @ X.T - t) ** 2, axis=1).reshape(g1.shape)
+    fig, ax = _fig_ax(ax, (6.5, 5))
+    levels = e_min + np.geomspace(1e-3, max(E.max() - e_min, 1e-2), 14)
+    ax.contour(g1, g2, E, levels=levels, colors="0.6", linewidths=1)
+    for k, (label, p) in enumerate(shown.items()):
+        ax.plot(p[:, 0], p[:, 1], marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=4,
+                lw=1.3, label=label)
+    ax.plot(*w_best, "X", color="k", ms=12, label=f"minimum ({w_best[0]:.3g}, {w_best[1]:.3g})")
+    ax.set_xlim(a0, a1); ax.set_ylim(b0, b1)
+    ax.set_xlabel("w₁ (slope)"); ax.set_ylabel("w₂ (offset)")
+    ax.legend(loc="best", framealpha=0.9)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
 def plot_least_squares_runs(X, t, w0, etas, steps=60):
-    """One panel per learning rate: the loss per step (log scale) of descent on ||Xw - t||^2/2."""
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, len(etas), figsize=(2.3 * len(etas), 2.6), squeeze=False)
-    for ax, eta in zip(axes[0], etas):
+    """One axes, one curve per learning rate: how far the loss is above its minimum after each step
+    (log scale), labelled with the kind of run (see descent_regime)."""
+    from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
+    _, e_min = least_squares_solution(X, t)
+    fig, ax = _fig_ax(None, (8, 4.5))
+    for k, eta in enumerate(etas):
         ws, losses = least_squares_descent(X, t, w0, eta, steps)
-        ax.semilogy(losses, ".-", ms=3, lw=0.8)
-        ax.set_title(f"η = {eta:g}\n{descent_regime(losses, ws)}", fontsize=9)
-        ax.set_xlabel("step"); ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("loss")
+        gap = np.maximum(losses - e_min, 1e-16)
+        ax.semilogy(gap, marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=4, lw=1.5,
+                    markevery=max(1, steps // 15), label=f"η = {eta:g}: {descent_regime(losses, ws)}")
+    ax.set_xlabel("step"); ax.set_ylabel("loss − best possible loss")
+    ax.set_xlim(0, steps); ax.set_ylim(1e-6, 1e3)
+    ax.grid(alpha=0.3); ax.legend(loc="lower left", fontsize=11)
     fig.tight_layout()
     return fig

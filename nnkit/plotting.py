@@ -10,12 +10,35 @@ import numpy as np
 from .errors import ShapeError, check_array
 
 __all__ = ["show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
-           "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph"]
+           "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
+           "use_course_style", "OKABE_ITO", "MARKERS", "LINESTYLES"]
 
 
 def _plt():
     import matplotlib.pyplot as plt
     return plt
+
+
+# Okabe & Ito's palette (readable with every common colour-vision deficiency); blue first, black last.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 3)))
+
+
+def use_course_style(dpi=100):
+    """Projector-sized matplotlib defaults for the lessons, and the Okabe-Ito colours with line styles.
+
+    At ``dpi`` 100 a 12-point tick label is 17 pixels high, so figures stay legible when a 1280x720
+    slide shows them at their own size. Each further line gets the next colour *and* line style.
+    """
+    plt = _plt()
+    from cycler import cycler
+    plt.rcParams.update({
+        "figure.dpi": dpi, "savefig.dpi": dpi, "font.size": 13, "axes.titlesize": 14, "axes.labelsize": 14,
+        "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12, "figure.titlesize": 15,
+        "lines.linewidth": 2, "lines.markersize": 6, "axes.grid": False,
+        "axes.prop_cycle": cycler(color=OKABE_ITO[:6]) + cycler(linestyle=LINESTYLES),
+    })
 
 
 def _fig_ax(ax, figsize):
@@ -28,7 +51,8 @@ def _fig_ax(ax, figsize):
 def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_r", title=None):
     """Show images (N, H, W) or flat rows (N, H*W) of square images in a grid.
 
-    ``labels`` / ``preds`` (N,) are written above each image; a wrong prediction is shown in red.
+    ``labels`` / ``preds`` (N,) are written above each image as "label → prediction"; a wrong
+    prediction is also drawn in vermillion with a frame, so it is told apart by more than its colour.
     """
     images = check_array(images, "images", where="show_digits")
     if images.ndim == 2:
@@ -43,7 +67,7 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
     nrows = int(np.ceil(n / ncols))
     plt = _plt()
     h, w = images.shape[1:]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size * w / max(h, w) + 0.2, nrows * (size + 0.25)),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size * w / max(h, w) + 0.2, nrows * (size + 0.4)),
                              squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([]); ax.set_yticks([])
@@ -51,15 +75,18 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
             ax.axis("off")
             continue
         ax.imshow(images[i], cmap=cmap, interpolation="nearest")
-        parts, color = [], "black"
+        parts, color, wrong = [], "black", False
         if labels is not None:
             parts.append(f"{labels[i]}")
         if preds is not None:
             parts.append(f"→{preds[i]}")
-            if labels is not None and preds[i] != labels[i]:
-                color = "crimson"
+            wrong = labels is not None and preds[i] != labels[i]
+        if wrong:
+            color = OKABE_ITO[1]
+            for side in ax.spines.values():
+                side.set_color(color); side.set_linewidth(2.5)
         if parts:
-            ax.set_title(" ".join(parts), fontsize=9, color=color, pad=2)
+            ax.set_title(" ".join(parts), color=color, pad=3)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -75,18 +102,20 @@ def plot_history(history, ax=None, title="Training curves"):
     epochs = cols.get("epoch") or list(range(1, len(cols["loss"]) + 1))
     has_acc = any(v is not None for v in cols.get("accuracy", []))
     if ax is None:
-        fig, axes = plt.subplots(1, 2 if has_acc else 1, figsize=(9 if has_acc else 4.5, 3.2), squeeze=False)
+        fig, axes = plt.subplots(1, 2 if has_acc else 1, figsize=(10 if has_acc else 5.5, 4), squeeze=False)
         axes = axes[0]
     else:
         fig, axes = ax.figure, [ax]
-    axes[0].plot(epochs, cols["loss"], "o-", label="train")
+    train_style = dict(color=OKABE_ITO[0], marker="o", ls="-", label="train")
+    test_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label="test")
+    axes[0].plot(epochs, cols["loss"], **train_style)
     if any(v is not None for v in cols.get("val_loss", [])):
-        axes[0].plot(epochs, cols["val_loss"], "s--", label="test")
+        axes[0].plot(epochs, cols["val_loss"], **test_style)
     axes[0].set_xlabel("epoch"); axes[0].set_ylabel("loss"); axes[0].legend(); axes[0].grid(alpha=0.3)
     if has_acc and len(axes) > 1:
-        axes[1].plot(epochs, cols["accuracy"], "o-", label="train")
+        axes[1].plot(epochs, cols["accuracy"], **train_style)
         if any(v is not None for v in cols.get("val_accuracy", [])):
-            axes[1].plot(epochs, cols["val_accuracy"], "s--", label="test")
+            axes[1].plot(epochs, cols["val_accuracy"], **test_style)
         axes[1].set_xlabel("epoch"); axes[1].set_ylabel("accuracy"); axes[1].legend(); axes[1].grid(alpha=0.3)
     fig.suptitle(title)
     fig.tight_layout()
@@ -94,20 +123,29 @@ def plot_history(history, ax=None, title="Training curves"):
 
 
 def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix"):
-    """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in."""
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in.
+
+    Mistakes are shaded by count (white = none); the diagonal, the right answers, is grey with bold
+    counts, so it reads without colour. Counts are large enough to read from the back of a room.
+    """
     cm = check_array(cm, "cm", ndim=2, where="plot_confusion_matrix")
     if cm.shape[0] != cm.shape[1]:
         raise ShapeError(f"plot_confusion_matrix: cm must be square (C, C), got {cm.shape}.")
-    fig, ax = _fig_ax(ax, (5, 4.5))
     C = len(cm)
+    fig, ax = _fig_ax(ax, (0.75 * C + 1.6, 0.7 * C + 1.4))
     names = class_names or [str(i) for i in range(C)]
     off = cm.astype(float).copy()
     np.fill_diagonal(off, np.nan)      # colour the mistakes; the diagonal would drown them
-    ax.imshow(off, cmap="Reds")
+    vmax = max(np.nanmax(off) if C > 1 else 1.0, 1.0)
+    cmap = _plt().get_cmap("Oranges").copy()
+    cmap.set_bad("0.85")               # the diagonal
+    ax.imshow(off, cmap=cmap, vmin=0, vmax=vmax)
+    size = 15 if C <= 10 else 10
     for i in range(C):
         for j in range(C):
-            ax.text(j, i, str(int(cm[i, j])), ha="center", va="center", fontsize=7,
-                    color="black", fontweight="bold" if i == j else "normal")
+            dark = i != j and off[i, j] > 0.6 * vmax
+            ax.text(j, i, str(int(cm[i, j])), ha="center", va="center", fontsize=size - (2 if i == j else 0),
+                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(C)); ax.set_xticklabels(names)
     ax.set_yticks(range(C)); ax.set_yticklabels(names)
     ax.set_xlabel("predicted"); ax.set_ylabel("true")
@@ -116,23 +154,33 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     return fig
 
 
-def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, margin=0.5):
+def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, margin=0.5, s=30):
     """Colour the plane by ``predict`` (a function from points (M, 2) to class ids (M,)) and scatter (X, y).
 
-    The boundary between colours is where the model changes its mind.
+    The boundary between colours is where the model changes its mind. Each class has its own colour
+    *and* marker (circle, triangle, square, ...), named in the legend.
     """
+    from matplotlib.colors import ListedColormap
     X = check_array(X, "X", ndim=2, where="plot_decision_boundary")
     if X.shape[1] != 2:
         raise ShapeError(f"plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {X.shape}.")
-    fig, ax = _fig_ax(ax, (4.5, 4))
+    y = np.asarray(y)
+    fig, ax = _fig_ax(ax, (5.5, 4.8))
     x0, x1 = X[:, 0].min() - margin, X[:, 0].max() + margin
     y0, y1 = X[:, 1].min() - margin, X[:, 1].max() + margin
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     grid = np.c_[gx.ravel(), gy.ravel()]
     Z = np.asarray(predict(grid)).reshape(gx.shape)
-    ax.contourf(gx, gy, Z, alpha=0.3, cmap="coolwarm", levels=np.arange(Z.max() + 2) - 0.5)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=12, edgecolors="k", linewidths=0.3)
+    C = int(max(Z.max(), y.max())) + 1
+    colours = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(C)]
+    ax.contourf(gx, gy, Z, alpha=0.25, cmap=ListedColormap(colours), levels=np.arange(C + 1) - 0.5)
+    for k in range(C):
+        pick = y == k
+        ax.scatter(X[pick, 0], X[pick, 1], s=s, color=colours[k], marker=MARKERS[k % len(MARKERS)],
+                   edgecolors="k", linewidths=0.4, label=f"class {k}")
     ax.set_xlim(x0, x1); ax.set_ylim(y0, y1)
+    ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
+    ax.legend(loc="best", framealpha=0.85)
     if title:
         ax.set_title(title)
     return fig
@@ -160,44 +208,61 @@ def plot_activations(x=None):
     return fig
 
 
-def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r"):
+def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
     """One small image per output class showing its column of weights W (D, C) as a pixel picture.
 
-    Red: a black pixel there raises the class's score; blue: it lowers it. The colour scale ends at the
-    99th percentile of |W|, so that a few extreme weights do not wash out the picture.
+    Red: a black pixel there raises the class's score; blue: it lowers it; white: weight 0 (see the
+    colour bar). The colour scale ends at the 99th percentile of |W|, so that a few extreme weights do
+    not wash out the picture.
     """
     W = np.asarray(W, dtype=float)
     if W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
         raise ShapeError(f"plot_pixel_weights: W must have shape ({shape[0] * shape[1]}, C), got {W.shape}.")
     plt = _plt()
     C = W.shape[1]
-    fig, axes = plt.subplots(1, C, figsize=(0.9 * C * shape[1] / shape[0] + 0.6, 1.6), squeeze=False)
+    ncols = max(1, min(ncols, C))
+    nrows = int(np.ceil(C / ncols))
+    panel = 1.0 if max(shape) <= 8 else 1.25
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols * shape[1] / max(shape) + 1.0,
+                                                    nrows * (panel + 0.45)), squeeze=False, layout="constrained")
     lim = float(np.percentile(np.abs(W), 99)) or 1.0     # a few extreme weights should not wash out the rest
-    for c, ax in enumerate(axes[0]):
-        ax.imshow(W[:, c].reshape(shape), cmap=cmap, vmin=-lim, vmax=lim)
+    for c, ax in enumerate(axes.flat):
         ax.set_xticks([]); ax.set_yticks([])
-        ax.set_title(titles[c] if titles is not None else str(c), fontsize=9)
-    fig.tight_layout()
+        if c >= C:
+            ax.axis("off")
+            continue
+        im = ax.imshow(W[:, c].reshape(shape), cmap=cmap, vmin=-lim, vmax=lim)
+        ax.set_title(titles[c] if titles is not None else str(c))
+    fig.colorbar(im, ax=axes.ravel().tolist(), fraction=0.05, pad=0.01, label="weight")
     return fig
 
 
 def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
-    """Two classes in the plane coloured by P(class 1) = sigmoid(X @ w + b), with the 50 % line."""
+    """Two classes in the plane coloured by P(class 1) = sigmoid(X @ w + b), with the 50 % line.
+
+    Class 0: blue circles; class 1: vermillion triangles (told apart by shape as well as colour).
+    """
     from .functions import sigmoid
     X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
     w = np.asarray(w, dtype=float).reshape(2)
-    fig, ax = _fig_ax(ax, (4.5, 4))
+    fig, ax = _fig_ax(ax, (6, 4.8))
     x0, x1 = X[:, 0].min() - 0.5, X[:, 0].max() + 0.5
     y0, y1 = X[:, 1].min() - 0.5, X[:, 1].max() + 0.5
     gx, gy = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
     P = sigmoid(np.c_[gx.ravel(), gy.ravel()] @ w + float(b)).reshape(gx.shape)
-    cs = ax.contourf(gx, gy, P, levels=np.linspace(0, 1, 11), cmap="coolwarm", alpha=0.35)
-    ax.contour(gx, gy, P, levels=[0.5], colors="k", linewidths=1.2)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=8, edgecolors="k", linewidths=0.2)
+    cs = ax.contourf(gx, gy, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    ax.contour(gx, gy, P, levels=[0.5], colors="k", linewidths=2)
+    for k, (colour, marker) in enumerate(((OKABE_ITO[0], "o"), (OKABE_ITO[1], "^"))):
+        pick = y == k
+        ax.scatter(X[pick, 0], X[pick, 1], s=16, color=colour, marker=marker, edgecolors="k", linewidths=0.3,
+                   label=f"class {k}")
     ax.set_xlim(x0, x1); ax.set_ylim(y0, y1)
+    ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
+    ax.legend(loc="upper left", framealpha=0.85)
     fig.colorbar(cs, ax=ax, label="P(class 1)", fraction=0.046)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return fig
 
 

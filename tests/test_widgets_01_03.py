@@ -29,10 +29,35 @@ def test_pixel_grid_logic():
 def test_pixel_grid_view_reacts_to_clicks():
     box = pixel_grid_widget(ink_rule)
     label = box.children[1].children[0]
-    box.buttons[0].value = True
-    box.buttons[9].value = True
+    box.buttons[0].click()
+    box.buttons[9].click()
     assert box.grid.image[0, 0] == 1 and box.grid.image[1, 1] == 1
     assert "2" in label.value
+    # a painted pixel is black in the widget's own style (saved with the notebook, shown in the decks)
+    assert box.buttons[0].style.button_color == "black" and box.buttons[1].style.button_color == "white"
+    box.buttons[0].click()
+    assert box.grid.image[0, 0] == 0 and box.buttons[0].style.button_color == "white"
+
+
+def test_pixel_grid_shows_which_rule_fired():
+    def explained(img):
+        return (-1, "no ink") if img.sum() == 0 else (int(img.sum()), "counted the ink")
+    g = PixelGrid(explained)
+    assert g.verdict.startswith("no ink")
+    g.toggle(0, 0)
+    assert g.verdict == "the rules say: 1 (counted the ink)"
+
+
+def test_count_holes():
+    from nnkit.data.pixelart import count_holes
+    T = PIXEL_TEMPLATES["8x8"]
+    assert len(count_holes(T[8])) == 2 and len(count_holes(T[1])) == 0
+    assert count_holes(T[6])[0] > count_holes(T[9])[0]            # the 6's loop is lower than the 9's
+    ring = np.ones((5, 5), dtype=int); ring[2, 2] = 0
+    assert count_holes(ring) == [2.0]
+    ring[2, 0] = 0                                                 # open the ring: no hole left
+    ring[2, 1] = 0
+    assert count_holes(ring) == []
 
 
 def test_descent_run_regimes():

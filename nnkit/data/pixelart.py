@@ -4,11 +4,13 @@ Lesson 1 writes rules for them; lesson 4 trains a linear classifier on them. ``m
 turns real MNIST digits into the same 8x8 black-and-white format, so the rules can be measured on
 real handwriting.
 """
+from collections import deque
+
 import numpy as np
 
 from ..errors import ShapeError, check_array
 
-__all__ = ["PIXEL_TEMPLATES", "pixel_digits", "mnist_as_pixel_art", "parse_pixel_art"]
+__all__ = ["PIXEL_TEMPLATES", "pixel_digits", "mnist_as_pixel_art", "parse_pixel_art", "count_holes"]
 
 _DRAWINGS_4x3 = ["### #.# #.# ###", ".#. ##. .#. ###", "##. ..# .#. ###", "### .## ..# ###", "#.# #.# ### ..#",
                  "### ##. ..# ##.", "#.. ### #.# ###", "### ..# .#. .#.", "### ### #.# ###", "### #.# ### ..#"]
@@ -94,3 +96,35 @@ def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
     bh, bw = x.shape[1] // H, x.shape[2] // W
     means = x.reshape(len(x), H, bh, W, bw).mean(axis=(2, 4))
     return (means >= threshold).astype(np.int64)
+
+
+def count_holes(img):
+    """The holes of a 0/1 image (H, W): white regions that do not touch the border.
+
+    Returns a list with the mean row of each hole (0 = top), e.g. [1.5, 5.0] for an 8 with two loops.
+    Each white region is flood-filled (breadth first, 4 neighbours); a region that reaches the border is
+    background, any other region is a hole.
+    """
+    img = np.asarray(img)
+    if img.ndim != 2:
+        raise ShapeError(f"count_holes: img must be one 0/1 image (H, W), got shape {img.shape}.")
+    H, W = img.shape
+    seen = np.zeros(img.shape, dtype=bool)
+    holes = []
+    for r0 in range(H):
+        for c0 in range(W):
+            if img[r0, c0] or seen[r0, c0]:
+                continue
+            queue, rows, border = deque([(r0, c0)]), [], False
+            seen[r0, c0] = True
+            while queue:
+                r, c = queue.popleft()
+                rows.append(r)
+                border = border or r in (0, H - 1) or c in (0, W - 1)
+                for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                    if 0 <= rr < H and 0 <= cc < W and not img[rr, cc] and not seen[rr, cc]:
+                        seen[rr, cc] = True
+                        queue.append((rr, cc))
+            if not border:
+                holes.append(float(np.mean(rows)))
+    return holes

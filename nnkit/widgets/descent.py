@@ -2,21 +2,27 @@
 
 Logic (plain Python, tested): ``DescentRun(X, t, w0, eta, steps)`` holds the path, the losses and a
 one-word description of the run. View: ``descent_widget(X, t)`` redraws ``plot_descent`` when the
-slider moves.
+slider moves. Everything lesson-specific (the best loss, the slider's range) is computed from X and t.
 """
 import numpy as np
 
-from ..landscape import least_squares_descent, descent_regime, stability_limit
+from ..landscape import (least_squares_descent, least_squares_solution, descent_regime, stability_limit,
+                         plot_valley)
 
-__all__ = ["DescentRun", "plot_descent", "descent_widget"]
+__all__ = ["DescentRun", "plot_descent", "descent_widget", "slider_range"]
 
 
 class DescentRun:
-    """Gradient descent on ||Xw - t||^2 / 2 for one learning rate ``eta``; attributes ws, losses, regime."""
+    """Gradient descent on ||Xw - t||^2 / 2 for one learning rate ``eta``.
+
+    Attributes: ws (steps + 1, D), losses (steps + 1,), regime (see ``descent_regime``), w_best (D,) and
+    e_min, the exact minimum and its loss.
+    """
 
     def __init__(self, X, t, w0=(1.0, 1.0), eta=0.01, steps=100):
         self.X, self.t = np.asarray(X, float), np.asarray(t, float)
         self.w0, self.steps = np.asarray(w0, float), int(steps)
+        self.w_best, self.e_min = least_squares_solution(self.X, self.t)
         self.set_eta(eta)
 
     def set_eta(self, eta):
@@ -34,38 +40,45 @@ class DescentRun:
         return stability_limit(self.X)
 
 
-def plot_descent(run, every=10):
-    """Left: the data and the line after every ``every`` steps; right: the loss per step (log scale)."""
+def slider_range(X):
+    """(min, max, step) for a learning-rate slider on ||Xw - t||^2 / 2, from the stability limit L:
+    the step is L rounded down to a power of ten, over 100 (0.0001 for L = 0.022967); the range runs from
+    ten steps to 5 % above L, so that the slider reaches just past the limit."""
+    limit = stability_limit(X)
+    step = 10.0 ** np.floor(np.log10(limit)) / 100
+    return round(10 * step, 12), round(np.ceil(1.05 * limit / step) * step, 12), step
+
+
+def plot_descent(run, every=None):
+    """Left: the path in the (w1, w2) plane on the contour lines of the loss (every step drawn, so a
+    zig-zag shows); right: how far the loss is above its minimum, per step (log scale).
+
+    ``every`` is accepted for backward compatibility and ignored: striding the path hides the zig-zag.
+    """
     import matplotlib.pyplot as plt
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
-    x = run.X[:, 0]
-    a.scatter(x, run.t, color="k", zorder=3, label="data")
-    xs = np.linspace(x.min() - 1, x.max() + 1, 2)
-    shown = run.ws[::every]
-    for k, w in enumerate(shown):
-        a.plot(xs, w[0] * xs + w[1], color=plt.cm.viridis(k / max(len(shown) - 1, 1)), lw=1, alpha=0.8)
-    a.set_ylim(run.t.min() - 4, run.t.max() + 4)
-    a.set_title(f"lines every {every} steps (dark: early)", fontsize=9)
-    a.set_xlabel("x"); a.set_ylabel("t")
-    b.semilogy(run.losses, ".-", ms=2, lw=0.8)
-    b.axhline(1.35, color="green", ls="--", lw=0.8, label="best possible: 1.35")
-    b.set_xlabel("step"); b.set_ylabel("loss"); b.legend(fontsize=8)
-    b.set_title(f"η = {run.eta:.4f}  (limit {run.limit:.6f}): {run.regime}", fontsize=9)
-    for ax in (a, b):
-        ax.grid(alpha=0.3)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.3), gridspec_kw={"width_ratios": [1.15, 1]})
+    plot_valley(run.X, run.t, {f"η = {run.eta:.4f}": run.ws}, ax=a, max_steps=60,
+                title=f"the first {min(60, len(run.ws) - 1)} steps")
+    gap = np.maximum(run.losses - run.e_min, 1e-16)
+    b.semilogy(gap, color="#0072B2", lw=1.5)
+    b.set_ylim(1e-8, 1e4)
+    b.set_xlabel("step"); b.set_ylabel("loss − best possible loss")
+    b.set_title(f"{run.regime} (limit {run.limit:.6f})")
+    b.grid(alpha=0.3)
     fig.tight_layout()
     return fig
 
 
 def descent_widget(X, t, w0=(1.0, 1.0), steps=100, eta=0.01):
-    """A slider for eta (0.001 to 0.0240) that redraws the descent."""
+    """A slider for eta (range from ``slider_range(X)``) that redraws the descent."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
     run = DescentRun(X, t, w0, eta, steps)
-    slider = widgets.FloatSlider(value=eta, min=0.001, max=0.024, step=0.0001, readout_format=".4f",
+    lo, hi, step = slider_range(run.X)
+    slider = widgets.FloatSlider(value=eta, min=lo, max=hi, step=step, readout_format=".4f",
                                  description="η", continuous_update=False,
-                                 layout=widgets.Layout(width="420px"))
+                                 layout=widgets.Layout(width="480px"))
     out = widgets.Output()
 
     def redraw(*_):

@@ -4,12 +4,15 @@ Logic (plain Python, tested): ``Explorer`` holds the landscape, start point, lea
 number of steps, and recomputes the path whenever one of them is set. View: ``explorer_widget()`` with
 dropdowns and sliders, and a play button that animates the ball step by step.
 """
+import numpy as np
 
-from ..landscape import LANDSCAPES, descend, plot_paths
+from ..landscape import LANDSCAPES, descend, plot_optimizer_paths
 
-__all__ = ["Explorer", "explorer_widget", "OPTIMIZERS"]
+__all__ = ["Explorer", "explorer_widget", "OPTIMIZERS", "LEARNING_RATES"]
 
 OPTIMIZERS = ("sgd", "momentum", "adagrad", "adam")
+# The learning rates the slider offers: round numbers a lesson can name, every one of them settable.
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9, 1.0, 1.05, 1.2)
 
 
 class Explorer:
@@ -50,22 +53,24 @@ def explorer_widget(**start):
     import matplotlib.pyplot as plt
     from IPython.display import display
     ex = Explorer(**start)
-    land = widgets.Dropdown(options=list(LANDSCAPES), value=ex.landscape, description="landscape")
-    w0 = widgets.FloatSlider(value=ex.w0, min=-1.2, max=1.2, step=0.05, description="start w₀",
-                             continuous_update=False)
-    lr = widgets.FloatLogSlider(value=ex.lr, base=10, min=-3, max=0.3, step=0.05, description="η",
-                                continuous_update=False)
-    opt = widgets.Dropdown(options=OPTIMIZERS, value=ex.optimizer, description="optimizer")
+    wide = {"description_width": "90px"}
+    land = widgets.Dropdown(options=list(LANDSCAPES), value=ex.landscape, description="landscape", style=wide)
+    w0 = widgets.FloatSlider(value=ex.w0, min=-1.5, max=1.2, step=0.05, description="start w₀",
+                             continuous_update=False, style=wide)
+    rates = sorted(set(LEARNING_RATES) | {float(ex.lr)})
+    lr = widgets.SelectionSlider(options=rates, value=float(ex.lr), description="η", continuous_update=False,
+                                 style=wide)
+    opt = widgets.Dropdown(options=OPTIMIZERS, value=ex.optimizer, description="optimizer", style=wide)
     play = widgets.Play(value=ex.steps, min=0, max=ex.steps, step=1, interval=120)
-    step = widgets.IntSlider(value=ex.steps, min=0, max=ex.steps, description="step")
+    step = widgets.IntSlider(value=ex.steps, min=0, max=ex.steps, description="step", style=wide)
     widgets.jslink((play, "value"), (step, "value"))
     out = widgets.Output()
 
     def draw(*_):
         with out:
             out.clear_output(wait=True)
-            fig = plot_paths(ex.landscape, {ex.optimizer: ex.frame(step.value)},
-                             title=f"{LANDSCAPES[ex.landscape].name}\n{ex.status}")
+            fig = plot_optimizer_paths(ex.landscape, {f"{ex.optimizer}, η = {ex.lr:g}": ex.frame(step.value)},
+                                       title=ex.status, max_steps=ex.steps)
             display(fig)
             plt.close(fig)
 

@@ -1,11 +1,21 @@
 """Lesson 1 widget: draw a digit on a grid of pixels and see what a rule-based program makes of it.
 
 Logic (plain Python, tested): ``PixelGrid`` holds a 0/1 image, toggles pixels, and asks a rule function
-for its verdict. View: ``pixel_grid_widget(rule)``, one toggle button per pixel.
+for its verdict. A rule returns a digit (None or -1: no ink), or a pair (digit, reason) such as
+(6, "one loop, low"), and the verdict then says which rule fired. View: ``pixel_grid_widget(rule)``,
+one button per pixel, painted black or white.
 """
 import numpy as np
 
 __all__ = ["PixelGrid", "pixel_grid_widget", "plot_verdicts"]
+
+
+def _answer(result):
+    """(digit or None, reason or None) from what a rule returned."""
+    answer, reason = result if isinstance(result, tuple) else (result, None)
+    if answer is None or answer < 0:
+        return None, reason
+    return answer, reason
 
 
 class PixelGrid:
@@ -34,31 +44,37 @@ class PixelGrid:
 
     @property
     def verdict(self):
-        answer = self.rule(self.image)
-        return "no ink: draw something" if answer is None else f"the rules say: {answer}"
+        answer, reason = _answer(self.rule(self.image))
+        if answer is None:
+            return "no ink: draw something"
+        return f"the rules say: {answer}" + (f" ({reason})" if reason else "")
 
 
 def plot_verdicts(images, rule, titles=None, ncols=6):
-    """Show pixel images with the rule's answer above each."""
+    """Show pixel images with the rule's answer above each (in vermillion when the title's digit,
+    its first character, is not the answer)."""
     import matplotlib.pyplot as plt
     n = len(images)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.75 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.1 * ncols, 2.6 * nrows), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([]); ax.set_yticks([])
         if i >= n:
             ax.axis("off")
             continue
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
+        answer, _ = _answer(rule(images[i]))
         head = f"{titles[i]}\n" if titles else ""
-        ax.set_title(f"{head}rules: {rule(images[i])}", fontsize=9)
+        wrong = bool(titles) and titles[i][:1].isdigit() and str(answer) != titles[i][:1]
+        ax.set_title(f"{head}rules: {answer}", color="#D55E00" if wrong else "black",
+                     fontweight="bold" if wrong else "normal")
     fig.tight_layout()
     return fig
 
 
 def pixel_grid_widget(rule, size=(8, 8), image=None):
-    """One toggle button per pixel, a clear button, and the rules' verdict, updated on every click."""
+    """One button per pixel (click: black <-> white), a clear button, and the rules' verdict."""
     import ipywidgets as widgets
     grid = PixelGrid(rule, size, image)
     H, W = size
@@ -71,24 +87,24 @@ def pixel_grid_widget(rule, size=(8, 8), image=None):
     def refresh():
         label.value = f"<b>{grid.verdict}</b>"
 
-    def on_click(change, r, c):
-        grid.image[r, c] = int(change["new"])
-        paint(change["owner"], change["new"])
+    def on_click(button, r, c):
+        grid.toggle(r, c)
+        paint(button, grid.image[r, c])
         refresh()
 
     for r in range(H):
         for c in range(W):
-            b = widgets.ToggleButton(value=bool(grid.image[r, c]), layout=widgets.Layout(width="28px", height="28px",
-                                                                                          padding="0", margin="0"))
-            paint(b, b.value)
-            b.observe(lambda ch, r=r, c=c: on_click(ch, r, c), names="value")
+            b = widgets.Button(layout=widgets.Layout(width="28px", height="28px", padding="0", margin="0",
+                                                     border="1px solid #999"))
+            paint(b, grid.image[r, c])
+            b.on_click(lambda button, r=r, c=c: on_click(button, r, c))
             buttons.append(b)
     clear = widgets.Button(description="clear")
 
     def on_clear(_):
         grid.clear()
         for b in buttons:
-            b.value = False
+            paint(b, 0)
         refresh()
 
     clear.on_click(on_clear)
