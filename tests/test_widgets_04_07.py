@@ -47,6 +47,29 @@ def test_playground_rejects_bad_labels():
 
 
 # ---------------------------------------------------------------- lesson 5: hidden-layer explorer
+def test_classifier_widget_sliders_always_show_the_model():
+    pytest.importorskip("ipywidgets")
+    from nnkit.widgets.classifier import classifier_widget
+    box = classifier_widget(w1=-1.0, w2=1.0, b=0.0)
+    play, sl = box.playground, box.sliders
+    box.buttons[1].click()                                   # fit: the trained line lies inside the ranges
+    assert [sl["w1"].value, sl["w2"].value, sl["b"].value] == pytest.approx([*play.w, play.b], abs=0.05)
+    assert play.accuracy() > 0.95
+    play.set(b=-50.0)                                        # a step that leaves the range is clipped in both
+    box.buttons[0].click()
+    assert sl["b"].value == play.b == sl["b"].min
+    sl["w1"].value = 0.5                                     # touching one slider keeps the others' values
+    assert play.w[0] == 0.5 and play.b == sl["b"].min
+
+
+def test_shrinking_the_trained_line_keeps_accuracy_and_raises_loss():
+    """The lesson's widget hint: w1, w2 and b times the same small number keep the line, not the loss."""
+    play = LinearClassifierPlayground().fit(0.5, 300)
+    acc, loss, (w1, w2), b = play.accuracy(), play.loss(), play.w.copy(), play.b
+    play.set(w1=0.1 * w1, w2=0.1 * w2, b=0.1 * b)
+    assert play.accuracy() == acc and play.loss() > 3 * loss
+
+
 def test_hidden_layer_size_matters_on_circles():
     X, y = DATASETS["circles"]()
     small = fit_hidden_layer(X, y, 1, "tanh", lr=0.5, steps=1500)

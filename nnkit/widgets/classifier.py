@@ -88,17 +88,25 @@ class LinearClassifierPlayground:
 
     def figure(self, ax=None):
         from ..plotting import plot_sigmoid_clouds
-        title = (f"w = ({self.w[0]:.2f}, {self.w[1]:.2f}), b = {self.b:.2f}\n"
-                 f"loss {self.loss():.3f}, accuracy {self.accuracy():.1%}")
+        title = (f"w = ({self.w[0]:.2f}, {self.w[1]:.2f}), b = {self.b:.2f}: accuracy {self.accuracy():.1%}\n"
+                 f"likelihood {self.likelihood():.1e} → loss {self.loss():.3f}")
         return plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)
 
 
+SLIDER_LIMIT = 10.0   # sliders run from -10 to 10: the trained line (b about -4.4) and its 2x copy fit
+
+
 def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
-    """Sliders for w1, w2, b; "one step" does one gradient-descent step, "fit" 200 steps."""
+    """Sliders for w1, w2, b (-10 to 10); "one step" does one gradient-descent step, "fit" 200 steps.
+
+    If a step takes a parameter past the sliders' ends, it is clipped there, in the model as well as on
+    the slider, so that what the sliders show is always the model that is drawn.
+    """
     import ipywidgets as W
     import matplotlib.pyplot as plt
     play = LinearClassifierPlayground(w1=w1, w2=w2, b=b)
-    sl = {k: W.FloatSlider(value=v, min=-5, max=5, step=0.05, description=k, continuous_update=False)
+    lim = SLIDER_LIMIT
+    sl = {k: W.FloatSlider(value=v, min=-lim, max=lim, step=0.05, description=k, continuous_update=False)
           for k, v in (("w1", w1), ("w2", w2), ("b", b))}
     one, many = W.Button(description="one step"), W.Button(description="fit (200 steps)")
     out = W.Output()
@@ -117,7 +125,9 @@ def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
 
     def sync():
         busy["flag"] = True
-        sl["w1"].value, sl["w2"].value, sl["b"].value = (float(np.clip(v, -5, 5)) for v in (*play.w, play.b))
+        w1c, w2c, bc = (float(np.clip(v, -lim, lim)) for v in (*play.w, play.b))
+        play.set(w1=w1c, w2=w2c, b=bc)
+        sl["w1"].value, sl["w2"].value, sl["b"].value = w1c, w2c, bc
         busy["flag"] = False
         draw()
 
@@ -126,4 +136,6 @@ def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
     for s in sl.values():
         s.observe(on_slider, names="value")
     draw()
-    return W.VBox([W.HBox(list(sl.values())), W.HBox([one, many]), out])
+    box = W.VBox([W.HBox(list(sl.values())), W.HBox([one, many]), out])
+    box.playground, box.sliders, box.buttons = play, sl, (one, many)
+    return box
