@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from nnkit.errors import ShapeError
 from nnkit.landscape import LANDSCAPES, descend, least_squares_descent, stability_limit, descent_regime
 
 X = np.array([[1, 1], [3, 1], [5, 1], [7, 1]], dtype=float)
@@ -36,5 +37,5 @@ def test_least_squares_limit_and_regimes():
 
 
 def test_least_squares_shape_errors():
-    with pytest.raises(Exception, match="do not fit"):
+    with pytest.raises(ShapeError, match="do not fit"):
         least_squares_descent(X, t, np.ones(3), 0.01, 5)
