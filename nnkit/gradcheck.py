@@ -12,10 +12,15 @@ __all__ = ["numerical_gradient", "rel_error", "check_gradients"]
 
 
 def numerical_gradient(f, x, h=1e-5):
-    """Central-difference gradient of the scalar function ``f(x)`` with respect to the float array ``x``.
+    """Central-difference gradient of the scalar function ``f`` at the float array ``x``. Lesson 3 (one
+    weight), Lesson 6 (every weight of a network).
 
-    ``x`` is changed in place, one element at a time, and restored. ``f`` is called as ``f(x)``
-    (a closure that ignores its argument and reads the array works too). Returns an array of x's shape.
+    Inputs:
+    - f: a function of the array, returning a number; it is called as ``f(x)`` (a closure that ignores its
+      argument and reads the array works too).
+    - x: float array of any shape; changed in place, one element at a time, and restored.
+    - h: the step of the central difference (f(x + h e_i) - f(x - h e_i)) / (2h).
+    Returns an array of x's shape (float64): df/dx_i for every element.
     """
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise ShapeError("numerical_gradient: x must be a float NumPy array that f reads, "
@@ -37,7 +42,11 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def rel_error(a, b):
-    """Relative error ||a - b|| / (||a|| + ||b||) (0 when both are zero)."""
+    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||) (0 when both are zero). Lesson 6.
+
+    Inputs: a, b, arrays of the same shape. Returns a float: about 1e-10 or smaller when two float64
+    gradients agree, near 1 when they have nothing in common.
+    """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -47,11 +56,14 @@ def rel_error(a, b):
 
 
 def check_gradients(model, loss, X, y, h=1e-5, verbose=True, input_grad=False):
-    """Compare ``model``'s backprop gradients with numerical ones on the batch (X, y).
+    """Compare ``model``'s backprop gradients with numerical ones on one batch. Lesson 6.
 
-    ``model`` is a Sequential or a single layer; ``loss`` a loss object. Returns {name: rel_error},
-    one entry per parameter (and "X" when ``input_grad``), and prints a small table.
-    Use float64 parameters and inputs: float32 is too coarse for the check.
+    Inputs:
+    - model: a Sequential or a single layer (any layer meeting the contract of ``nnkit.Layer``).
+    - loss: a loss object; X (N, D) and y (N,) labels or (N, M) targets: the batch.
+    - h: the central-difference step; verbose: print a table; input_grad: also check dL/dX.
+    Returns {name: relative error}: one entry per parameter, named as ``Sequential.params`` names them
+    (W1, b1, ...), and "X" when ``input_grad``. Use float64 parameters and inputs: float32 is too coarse.
     """
     from .model import Sequential
     X = check_array(X, "X", floating=True, where="check_gradients")
