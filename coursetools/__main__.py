@@ -17,6 +17,7 @@ COMMANDS = {
     "grade": "coursetools.grading.cli",
     "slides": "coursetools.slides",
     "bench": "coursetools.bench",
+    "lesson-bench": "coursetools.lessonbench",
 }
 
 

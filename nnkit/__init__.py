@@ -24,6 +24,7 @@ that name). The instructors' tools live in a separate package, coursetools, whic
 
 Shape convention: rows are examples. X (N, D), W (D, M), b (M,), integer labels y (N,).
 """
+from . import threads as _threads   # NumPy matrix products on one BLAS thread (why: nnkit/threads.py)
 from .errors import ShapeError, DataError, TrainingDiverged
 from .functions import relu, sigmoid, tanh, softmax, one_hot, cross_entropy
 from .layers import Layer, Linear, ReLU, Sigmoid, Tanh

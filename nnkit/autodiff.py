@@ -30,6 +30,8 @@ Example::
 import math
 import random
 
+import numpy as np
+
 __all__ = ["Value", "topological_order", "Neuron", "MLP", "graph_edges"]
 
 
@@ -51,10 +53,15 @@ class Value:
     def __init__(self, data, label="", *, _parents=(), _local_grads=(), _op=""):
         if isinstance(data, Value):
             raise TypeError("Value(data): data is already a Value; use it directly.")
+        if isinstance(data, (str, bytes)) or isinstance(data, complex):
+            raise TypeError(f"Value(data): data must be a real number, but {data!r} was given. "
+                            f"Write the number itself, e.g. Value(2.0).")
         try:
             self.data = float(data)
         except (TypeError, ValueError):
-            raise TypeError(f"Value(data): data must be a number, got {type(data).__name__}.") from None
+            raise TypeError(f"Value(data): data must be a number, but a {type(data).__name__} was given. "
+                            f"A Value holds one number; for a list of numbers make one Value each: "
+                            f"[Value(v) for v in values].") from None
         self.grad = 0.0
         self.parents = tuple(_parents)
         self.local_grads = tuple(_local_grads)
@@ -87,9 +94,27 @@ class Value:
         if isinstance(exponent, Value):
             raise TypeError("Value ** Value is not supported; use a plain number as the exponent "
                             "(or write a**b as (b * a.log()).exp()).")
+        if isinstance(exponent, (str, bytes, complex)) or not isinstance(exponent, (int, float)) and \
+                not hasattr(exponent, "__float__"):
+            raise TypeError(f"Value ** k: the exponent k must be a plain number, but {exponent!r} was given.")
         k = float(exponent)
+        a = self.data
+        if a < 0 and k != int(k):
+            raise ValueError(f"Value ** {k:g}: ({a:g}) ** {k:g} is not a real number (a negative number has no "
+                             f"real root). A power with a fractional exponent needs a base >= 0: check the "
+                             f"sign of the base, e.g. take the root of a square, (x ** 2) ** 0.5.")
+        if a == 0 and k < 1 and k != 0:
+            why = "is infinite" if k < 0 else f"k a^(k-1) = {k:g} * 0 ** {k - 1:g} is infinite"
+            raise ZeroDivisionError(f"Value ** {k:g} at 0: the result or its derivative {why}, so no gradient "
+                                    f"can flow through it. Keep the base away from 0, e.g. (x + 1e-12) ** {k:g}.")
+        try:
+            out = a ** k
+            local = 0.0 if k == 0 else k * a ** (k - 1)
+        except OverflowError:
+            raise OverflowError(f"Value ** {k:g}: {a:g} ** {k:g} is too large for a float (above 1.8e308). "
+                                f"Such large numbers usually mean a learning rate that is too high.") from None
         # d(a^k)/da = k a^(k-1)
-        return Value(self.data ** k, _parents=(self,), _local_grads=(k * self.data ** (k - 1),), _op=f"**{k:g}")
+        return Value(out, _parents=(self,), _local_grads=(local,), _op=f"**{k:g}")
 
     def __neg__(self):
         # d(-a)/da = -1
@@ -103,19 +128,27 @@ class Value:
     def __truediv__(self, other):
         other = self._wrap(other)
         if other.data == 0.0:
-            raise ZeroDivisionError("Value division by zero.")
+            raise ZeroDivisionError(f"Value division by zero: {self.data:g} / 0 (the divisor"
+                                    f"{' ' + repr(other.label) if other.label else ''} is 0). Check how the divisor "
+                                    f"is computed, or add a small number to it, e.g. a / (b + 1e-12).")
         # d(a / b)/da = 1/b, d(a / b)/db = -a/b^2
         return Value(self.data / other.data, _parents=(self, other),
                      _local_grads=(1.0 / other.data, -self.data / other.data ** 2), _op="/")
 
     def exp(self):
-        e = math.exp(self.data)
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"Value.exp: e ** {self.data:g} is too large for a float (exp overflows above "
+                                f"709.78). Inputs this large usually mean a learning rate that is too high; "
+                                f"for a sigmoid use .sigmoid(), which never overflows.") from None
         # d(e^a)/da = e^a
         return Value(e, _parents=(self,), _local_grads=(e,), _op="exp")
 
     def log(self):
         if self.data <= 0:
-            raise ValueError(f"Value.log: the logarithm needs a positive number, got {self.data}.")
+            raise ValueError(f"Value.log: the logarithm needs a positive number, but the Value is {self.data:g}. "
+                             f"For a probability p that can reach 0, use (p + 1e-12).log().")
         # d(log a)/da = 1/a
         return Value(math.log(self.data), _parents=(self,), _local_grads=(1.0 / self.data,), _op="log")
 
@@ -204,6 +237,11 @@ class Neuron:
     """out = act(sum_i w_i x_i + b) with ``act`` in {"tanh", "relu", "sigmoid", "linear"}."""
 
     def __init__(self, num_inputs, act="tanh", rng=None):
+        if isinstance(num_inputs, bool) or not isinstance(num_inputs, (int, np.integer)) or num_inputs < 1:
+            raise ValueError(f"Neuron(num_inputs): num_inputs must be a whole number >= 1, but {num_inputs!r} "
+                             f"was given.")
+        if act not in ("tanh", "relu", "sigmoid", "linear"):
+            raise ValueError(f"Neuron: act must be one of 'tanh', 'relu', 'sigmoid', 'linear', but {act!r} was given.")
         rng = rng or random.Random(0)
         scale = 1.0 / math.sqrt(num_inputs)
         self.w = [Value(rng.uniform(-1, 1) * scale, "w") for _ in range(num_inputs)]
@@ -232,8 +270,12 @@ class MLP:
     """
 
     def __init__(self, sizes, act="tanh", seed=0):
-        if len(sizes) < 2:
-            raise ValueError(f"MLP needs at least an input and an output size, got {sizes}.")
+        if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+            raise ValueError(f"MLP(sizes): sizes must be a list of at least an input and an output size, e.g. "
+                             f"MLP([2, 4, 1]), but {sizes!r} was given.")
+        for s in sizes:
+            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+                raise ValueError(f"MLP(sizes): every size must be a whole number >= 1, but sizes is {sizes!r}.")
         rng = random.Random(seed)
         self.layers = []
         for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):

@@ -4,7 +4,8 @@ Each error says three things: what was expected, what was given, and the likely 
 """
 import numpy as np
 
-__all__ = ["ShapeError", "DataError", "TrainingDiverged", "check_array", "check_labels", "check_same_rows"]
+__all__ = ["ShapeError", "DataError", "TrainingDiverged", "check_array", "check_labels", "check_same_rows",
+           "check_finite", "check_count", "check_rate", "check_object"]
 
 
 class ShapeError(ValueError):
@@ -33,23 +34,64 @@ def _shape_text(shape):
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def _numbers_hint(a, name):
+    """Why an array of this dtype is not numbers, and what to do (or None when it holds numbers)."""
+    kind = a.dtype.kind
+    if kind in "biuf":
+        return None
+    if kind in "US":
+        example = repr(str(a.flat[0])) if a.size else "''"
+        return (f"it holds text (dtype {a.dtype}, e.g. {example}), not numbers. If the text is numbers, "
+                f"e.g. read from a file, convert it with {name}.astype(float).")
+    if kind == "c":
+        return (f"it holds complex numbers (dtype {a.dtype}). nnkit works with real numbers: "
+                f"use {name}.real if the imaginary parts are zero.")
+    if kind == "O":
+        bad = next((v for v in a.flat if not isinstance(v, (int, float, np.integer, np.floating))), None)
+        what = "None" if bad is None else f"{_a(type(bad).__name__)} {type(bad).__name__}"
+        return (f"it holds Python objects (dtype object), among them {what}. Every entry must be a number: "
+                f"check how {name} was built (rows of different lengths, None for missing values, "
+                f"or arrays inside an array), then convert with np.asarray({name}, dtype=float).")
+    return f"it has dtype {a.dtype}, which is not a number type. Convert it with {name}.astype(float)."
+
+
 def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=False, where=""):
-    """Return ``a`` as a NumPy array after checking it, or raise a ShapeError that explains the problem.
+    """Return ``a`` as a NumPy array of numbers after checking it, or raise a ShapeError that explains
+    the problem (text, objects, complex numbers and ragged lists are refused).
 
     ``shape`` may hold ``None`` for any size, e.g. ``(None, 784)``.
     """
     prefix = f"{where}: " if where else ""
     if not isinstance(a, np.ndarray):
-        if isinstance(a, (list, tuple, int, float, np.number)):
-            a = np.asarray(a)
+        if isinstance(a, type):
+            raise ShapeError(f"{prefix}{name} must be a NumPy array, but the class {a.__name__} was given. "
+                             f"Pass an array (data), e.g. the X returned by a data set function.")
+        if isinstance(a, (list, tuple, int, float, np.number, bool)):
+            try:
+                a = np.asarray(a)
+            except ValueError:
+                raise ShapeError(f"{prefix}{name} is a list whose rows have different lengths, so it is not "
+                                 f"a table of numbers. Make every row the same length (one value per "
+                                 f"column), then convert it with np.asarray({name}).") from None
+        elif isinstance(a, (str, bytes)):
+            raise ShapeError(f"{prefix}{name} must be numbers, but the text {a[:40]!r} was given. Write the "
+                             f"numbers themselves (3.0, not '3.0'), or convert text with float(...).")
+        elif a is None:
+            raise ShapeError(f"{prefix}{name} is None, but an array was expected. Did a function forget "
+                             f"to `return` its result, or is a variable not set yet?")
         else:
             raise ShapeError(f"{prefix}{name} must be a NumPy array, but a {type(a).__name__} was given. "
                              f"Convert it with np.asarray({name}).")
+    if a.dtype.kind not in "biuf":
+        converted = None
+        if a.dtype.kind == "O" and all(isinstance(v, (int, float, np.integer, np.floating)) and
+                                       not isinstance(v, (bool, np.bool_)) for v in a.flat):
+            converted = a.astype(np.float64)
+        if converted is None:
+            raise ShapeError(f"{prefix}{name} must hold numbers, but {_numbers_hint(a, name)}")
+        a = converted
     if floating and not np.issubdtype(a.dtype, np.floating):
-        if np.issubdtype(a.dtype, np.number) or a.dtype == bool:
-            a = a.astype(np.float64)
-        else:
-            raise ShapeError(f"{prefix}{name} must hold numbers, but its dtype is {a.dtype}.")
+        a = a.astype(np.float64)
     if ndim is not None and a.ndim != ndim:
         hint = ""
         if ndim == 2 and a.ndim == 1:
@@ -106,3 +148,90 @@ def check_same_rows(X, y, where=""):
     if len(X) != len(y):
         prefix = f"{where}: " if where else ""
         raise ShapeError(f"{prefix}X has {len(X)} rows but y has {len(y)}: every example needs exactly one label.")
+
+
+def check_finite(a, name, where="", what="data"):
+    """Raise a ShapeError naming ``name`` if the array ``a`` holds NaN or infinite values; return ``a``."""
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        bad = ~np.isfinite(a)
+        n_nan, n_inf = int(np.isnan(a).sum()), int(bad.sum() - np.isnan(a).sum())
+        first = np.argwhere(bad)[0]
+        at = f"row {first[0]}" + (f", column {first[1]}" if len(first) > 1 else "")
+        prefix = f"{where}: " if where else ""
+        raise ShapeError(f"{prefix}{name} ({what}) contains {n_nan} NaN and {n_inf} infinite values (the first "
+                         f"at {at}), so every loss and gradient computed from it would be NaN too. Fix the "
+                         f"data: drop those rows, e.g. keep = np.isfinite({name}).all(axis=1) if {name} is 2-D, "
+                         f"or fill the gaps, e.g. np.nan_to_num({name}). NaN usually comes from missing values "
+                         f"or a division by zero (such as dividing by a standard deviation of 0).")
+    return a
+
+
+def check_count(value, name, where="", minimum=1):
+    """A whole number >= ``minimum`` (sizes, counts, epochs); raises a TypeError or ValueError that says so."""
+    prefix = f"{where}: " if where else ""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
+        raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but "
+                        f"{'a ' + type(value).__name__ if not isinstance(value, (bool, np.bool_)) else repr(value)} "
+                        f"was given{_swap_hint(value)}.")
+    if isinstance(value, (float, np.floating)) and not (np.isfinite(value) and value == int(value)):
+        raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but {value!r} was given. "
+                        f"Round it, e.g. {name}=int({value!r}).")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{prefix}{name} must be at least {minimum}, but {value} was given."
+                         + (" A batch needs at least one example." if "batch" in name else ""))
+    return value
+
+
+def check_rate(value, name, where="", low=0.0, high=None, inclusive_high=False):
+    """A finite number with low < value (< or <= high): learning rates, momentum, step sizes h."""
+    prefix = f"{where}: " if where else ""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{prefix}{name} must be a number, but {'a ' + type(value).__name__} was given"
+                        f"{_swap_hint(value)}.")
+    value = float(value)
+    upper_ok = high is None or (value <= high if inclusive_high else value < high)
+    if not np.isfinite(value) or value <= low or not upper_ok:
+        rng = f"greater than {low:g}" + ("" if high is None else f" and {'at most' if inclusive_high else 'below'} {high:g}")
+        raise ValueError(f"{prefix}{name} must be a number {rng}, but {value!r} was given.")
+    return value
+
+
+def _swap_hint(value):
+    if isinstance(value, np.ndarray):
+        return " (an array): are the arguments in the right order?"
+    return ""
+
+
+_KINDS = {
+    "layer": ("forward", "backward"),
+    "loss": ("forward", "backward"),
+    "optimizer": ("update",),
+    "model": ("forward", "backward"),
+}
+
+
+def check_object(obj, kind, name, where="", example=""):
+    """Check that ``obj`` is an instance of a ``kind`` ("layer", "loss", "optimizer", "model"), not a class,
+    not another kind of object. Raises a TypeError that names the argument and the fix."""
+    prefix = f"{where}: " if where else ""
+    if isinstance(obj, type):
+        raise TypeError(f"{prefix}{name} is the class {obj.__name__}, not {_a(kind)} {kind}: add parentheses to "
+                        f"make one, e.g. {obj.__name__}({example}).")
+    if kind == "loss" and hasattr(obj, "update") and not hasattr(obj, "forward"):
+        raise TypeError(f"{prefix}{name} is the optimizer {obj!r}, not a loss. Are the loss and the optimizer "
+                        f"swapped? The order is train(model, loss, optimizer, X, y), e.g. "
+                        f"train(model, SoftmaxCrossEntropy(), Adam(lr=1e-3), X, y).")
+    if kind == "optimizer" and not hasattr(obj, "update") and hasattr(obj, "forward"):
+        raise TypeError(f"{prefix}{name} is {obj!r}, which has no update(params, grads): it is not an optimizer. "
+                        f"Are the loss and the optimizer swapped? The order is train(model, loss, optimizer, X, y).")
+    missing = [m for m in _KINDS[kind] if not callable(getattr(obj, m, None))]
+    if missing:
+        what = "an array" if isinstance(obj, np.ndarray) else repr(obj) if obj is None else f"a {type(obj).__name__}"
+        raise TypeError(f"{prefix}{name} must be {_a(kind)} {kind} (an object with {' and '.join(_KINDS[kind])}), "
+                        f"but {what} was given. Are the arguments in the right order?")
+    return obj
+
+
+def _a(word):
+    return "an" if word[0] in "aeiou" else "a"

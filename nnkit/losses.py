@@ -97,11 +97,23 @@ class BinaryCrossEntropy(Loss):
         L = -1/N sum_n [ y_n log p_n + (1 - y_n) log(1 - p_n) ]
     This is the mean negative log of the probability the model gave to the right class. (The product of
     those probabilities over all examples is the likelihood; the loss is minus its log, averaged.)
+    A probability of exactly 0 or 1 is possible in floating point (a float32 sigmoid returns 1.0 from
+    z = 17 on), so, as in PyTorch's ``BCELoss``, each log is kept >= -100 (a confidently wrong example
+    costs at most 100, a right one exactly 0) and backward divides by max(p (1 - p), 1e-12):
+        dL/dp = (p - y) / max(p (1 - p), 1e-12) / N
     With ``from_logits=True``, ``forward`` takes raw scores z and applies the sigmoid itself (fused,
     stable): L = mean(log(1 + e^z) - y z), and backward gives (sigmoid(z) - y) / N.
     """
 
+    LOG_FLOOR = -100.0     # PyTorch's clamp of log(p) and log(1 - p)
+
     def __init__(self, from_logits=False, eps=1e-12):
+        if not isinstance(from_logits, (bool, np.bool_)):
+            raise TypeError(f"BinaryCrossEntropy: from_logits must be True or False, but {from_logits!r} was "
+                            f"given. Write BinaryCrossEntropy(from_logits=True) for raw scores.")
+        if not (isinstance(eps, (int, float, np.floating)) and 0 < eps < 0.25):
+            raise ValueError(f"BinaryCrossEntropy: eps (the smallest p (1 - p) that backward divides by) must "
+                             f"be a small positive number such as 1e-12, but {eps!r} was given.")
         self.from_logits = from_logits
         self.eps = eps
         self.p = self.z = self.t = None
@@ -116,11 +128,16 @@ class BinaryCrossEntropy(Loss):
             raise ShapeError(f"BinaryCrossEntropy: labels y must have shape (N,), but they have shape {y.shape}."
                              + (" Use y.ravel()." if y.ndim == 2 and 1 in y.shape else ""))
         if len(y) != len(p):
-            raise ShapeError(f"BinaryCrossEntropy: {len(p)} predictions but {len(y)} labels.")
+            raise ShapeError(f"BinaryCrossEntropy: {len(p)} predictions but {len(y)} labels: p and y must have "
+                             f"the same number of rows.")
+        if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
+            raise ShapeError(f"BinaryCrossEntropy: labels y must be numbers 0 or 1, but they have dtype {y.dtype}. "
+                             f"Convert them, e.g. y.astype(int).")
         t = y.astype(p.dtype)
-        if np.any((t < 0) | (t > 1)) or not np.all(np.isfinite(t)):
+        if not np.all(np.isfinite(t)) or np.any((t < 0) | (t > 1)):
             raise ShapeError("BinaryCrossEntropy: labels must be 0 or 1 (or probabilities between 0 and 1), but "
-                             f"they range from {y.min()} to {y.max()}.")
+                             f"they range from {y.min()} to {y.max()}. Are the arguments in the order "
+                             "(predictions, labels)?")
         return p, t.reshape(p.shape)      # explicit: a column of predictions gets a column of labels
 
     def forward(self, p, y):
@@ -134,8 +151,11 @@ class BinaryCrossEntropy(Loss):
         if np.any((p < 0) | (p > 1)):
             raise ShapeError("BinaryCrossEntropy: predictions must be probabilities in [0, 1]; got values from "
                              f"{p.min():.3g} to {p.max():.3g}. Apply a sigmoid first or use from_logits=True.")
-        self.p = np.clip(p, self.eps, 1 - self.eps)
-        return float(-np.mean(t * np.log(self.p) + (1 - t) * np.log(1 - self.p)))
+        self.p = p
+        with np.errstate(divide="ignore"):          # log(0) = -inf, then floored at -100
+            log_p = np.maximum(np.log(p), self.LOG_FLOOR)
+            log_1mp = np.maximum(np.log(1 - p), self.LOG_FLOOR)
+        return float(-np.mean(t * log_p + (1 - t) * log_1mp)) + 0.0     # + 0.0: no "-0.0" when all are right
 
     def backward(self):
         if self.t is None:
@@ -144,4 +164,4 @@ class BinaryCrossEntropy(Loss):
         if self.from_logits:
             return (F.sigmoid(self.z) - self.t) / n
         p = self.p
-        return (p - self.t) / (p * (1 - p)) / n
+        return (p - self.t) / np.maximum(p * (1 - p), self.eps) / n

@@ -22,12 +22,28 @@ def to_labels(y_hat, logits=False):
     if y_hat.ndim == 2 and y_hat.shape[1] >= 2:
         return y_hat.argmax(axis=1)
     if y_hat.ndim == 2 and y_hat.shape[1] == 1:
+        if not logits:
+            _check_probabilities(y_hat)
         return (y_hat[:, 0] >= cut).astype(np.int64)
     if y_hat.ndim == 1:
         if np.issubdtype(y_hat.dtype, np.integer) or y_hat.dtype == bool:
             return y_hat.astype(np.int64)
+        if not logits and np.all(np.isfinite(y_hat)) and np.all(y_hat == np.round(y_hat)):
+            return y_hat.astype(np.int64)   # whole numbers stored as floats are class ids (0./1. read either way)
+        if not logits:
+            _check_probabilities(y_hat)
         return (y_hat >= cut).astype(np.int64)
     raise ShapeError(f"to_labels: expected labels (N,), scores (N, C) or probabilities (N, 1), got shape {y_hat.shape}.")
+
+
+def _check_probabilities(p):
+    """One number per example read as P(class 1) must lie in [0, 1]: anything else is raw scores (logits)."""
+    lo, hi = float(np.min(p)), float(np.max(p))
+    if not (0.0 <= lo and hi <= 1.0):
+        raise ShapeError(f"to_labels: y_hat has one number per example, read as the probability of class 1, "
+                         f"but its values range from {lo:.3g} to {hi:.3g}, outside [0, 1]: these look like raw "
+                         f"scores (logits). Use model.predict(X), or to_labels(y_hat, logits=True), which "
+                         f"predicts class 1 where the score is >= 0.")
 
 
 def accuracy(y_hat, y):

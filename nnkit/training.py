@@ -5,7 +5,8 @@ import time
 
 import numpy as np
 
-from .errors import ShapeError, TrainingDiverged, check_array, check_same_rows
+from .errors import (ShapeError, TrainingDiverged, check_array, check_count, check_finite, check_object,
+                     check_same_rows)
 from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy
 from .metrics import to_labels
 
@@ -22,9 +23,8 @@ def minibatches(X, y, batch_size, seed=0, shuffle=True):
     X = check_array(X, "X", where="minibatches")
     y = check_array(y, "y", where="minibatches")
     check_same_rows(X, y, where="minibatches")
-    batch_size = int(batch_size)
-    if batch_size < 1:
-        raise ValueError(f"minibatches: batch_size must be at least 1, got {batch_size}.")
+    batch_size = check_count(batch_size, "batch_size", where="minibatches")
+    _check_seed(seed, "minibatches")
     order = np.random.default_rng(seed).permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         idx = order[start:start + batch_size]
@@ -57,6 +57,25 @@ def _is_classifier(loss):
     return isinstance(loss, (SoftmaxCrossEntropy, BinaryCrossEntropy))
 
 
+def _check_seed(seed, where):
+    if not (isinstance(seed, (int, np.integer, np.random.Generator)) and not isinstance(seed, bool)) \
+            or (not isinstance(seed, np.random.Generator) and seed < 0):
+        raise TypeError(f"{where}: seed must be a whole number >= 0 (or a np.random.Generator), but {seed!r} was "
+                        f"given. The same seed gives the same order of examples every time.")
+
+
+def _check_inputs(model, loss, X, y, where, what):
+    """The checks train and evaluate share: model and loss are objects (not classes), X and y numbers
+    with the same number of rows and no NaN or infinity (named as the data they are)."""
+    check_object(model, "model", "model", where, example="...")
+    check_object(loss, "loss", "loss", where)
+    X = check_finite(check_array(X, "X", where=where), "X", where, what=f"the {what} inputs")
+    y = check_array(y, "y", where=where)
+    check_finite(y, "y", where, what=f"the {what} labels or targets")
+    check_same_rows(X, y, where=where)
+    return X, y
+
+
 def _count_correct(loss, out, yb):
     pred = to_labels(out, logits=getattr(loss, "from_logits", True))
     if out.ndim == 1 or out.shape[1] == 1:         # two classes, one output: labels 0/1 (or soft targets)
@@ -70,9 +89,8 @@ def evaluate(model, loss, X, y, batch_size=1000):
     Inputs: model (forward only), loss, X (N, D), y (N,) labels or (N, M) targets, batch_size (rows per
     forward pass, to bound memory). Returns (mean loss, accuracy), accuracy None for regression losses.
     """
-    X = check_array(X, "X", where="evaluate")
-    y = check_array(y, "y", where="evaluate")
-    check_same_rows(X, y, where="evaluate")
+    X, y = _check_inputs(model, loss, X, y, "evaluate", "evaluation")
+    batch_size = check_count(batch_size, "batch_size", where="evaluate")
     total, correct = 0.0, 0
     for Xb, yb in minibatches(X, y, batch_size, shuffle=False):
         out = model.forward(Xb)
@@ -106,19 +124,22 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     the model's parameters are put back to where they were at the start of that epoch, and
     ``error.history`` holds the finished epochs.
     """
+    X, y = _check_inputs(model, loss, X, y, "train", "training")
     X = check_array(X, "X", ndim=2, where="train")
-    y = check_array(y, "y", where="train")
-    check_same_rows(X, y, where="train")
+    check_object(optimizer, "optimizer", "optimizer", "train", example="lr=0.01")
+    if not hasattr(model, "params") or not hasattr(model, "grads"):
+        raise TypeError(f"train: model must have params and grads (like a Sequential), but {model!r} has not. "
+                        f"Wrap your layers: Sequential(layer1, layer2, ...).")
     if (X_val is None) != (y_val is None):
         raise ValueError("train: give both X_val and y_val, or neither.")
     if X_val is not None:
-        X_val = check_array(X_val, "X_val", ndim=2, where="train")
+        X_val = check_finite(check_array(X_val, "X_val", ndim=2, where="train"), "X_val", "train",
+                             what="the validation inputs")
         if X_val.shape[1] != X.shape[1]:
             raise ShapeError(f"train: X_val must have {X.shape[1]} columns like X, but it has shape {X_val.shape}.")
-    epochs, batch_size = int(epochs), int(batch_size)
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"train: epochs and batch_size must be at least 1, got epochs={epochs}, "
-                         f"batch_size={batch_size}.")
+    epochs = check_count(epochs, "epochs", where="train")
+    batch_size = check_count(batch_size, "batch_size", where="train")
+    _check_seed(seed, "train")
     classify = _is_classifier(loss)
     n = len(X)
     n_batches = math.ceil(n / batch_size)
