@@ -28,10 +28,15 @@ STEP = {np.dtype(np.float64): 1e-5, np.dtype(np.float32): 1e-3}
 
 
 def numerical_gradient(f, x, h=1e-5):
-    """Central-difference gradient of the scalar function ``f(x)`` with respect to the float array ``x``.
+    """Central-difference gradient of the scalar function ``f`` at the float array ``x``. Lesson 3 (one
+    weight), Lesson 6 (every weight of a network).
 
-    ``x`` is changed in place, one element at a time, and restored. ``f`` is called as ``f(x)``
-    (a closure that ignores its argument and reads the array works too). Returns an array of x's shape.
+    Inputs:
+    - f: a function of the array, returning a number; it is called as ``f(x)`` (a closure that ignores its
+      argument and reads the array works too).
+    - x: float array of any shape; changed in place, one element at a time, and restored.
+    - h: the step of the central difference (f(x + h e_i) - f(x - h e_i)) / (2h).
+    Returns an array of x's shape (float64): df/dx_i for every element.
     """
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise ShapeError("numerical_gradient: x must be a float NumPy array that f reads, "
@@ -70,7 +75,11 @@ def _central_differences(f, x, h, watch=None):
 
 
 def rel_error(a, b):
-    """Relative error ||a - b|| / (||a|| + ||b||) (0 when both are zero)."""
+    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||) (0 when both are zero). Lesson 6.
+
+    Inputs: a, b, arrays of the same shape. Returns a float: about 1e-10 or smaller when two float64
+    gradients agree, near 1 when they have nothing in common.
+    """
     a = check_array(a, "a", floating=True, allow_empty=True, where="rel_error").astype(np.float64)
     b = check_array(b, "b", floating=True, allow_empty=True, where="rel_error").astype(np.float64)
     if a.shape != b.shape:
@@ -140,13 +149,18 @@ def _relu_watchers(layers):
 
 
 def check_gradients(model, loss, X, y, h=None, verbose=True, input_grad=False):
-    """Compare ``model``'s backprop gradients with numerical ones on the batch (X, y), and say for each
-    parameter whether backward is right, and if the numbers differ, why.
+    """Compare ``model``'s backprop gradients with numerical ones on one batch, and say for each parameter
+    whether backward is right, and if the numbers differ, why (a ReLU kink, float32 rounding). Lesson 6.
 
-    Inputs: ``model``, a Sequential or a single layer; ``loss``, a loss object; X (N, D); y the labels or
-    targets; h, the step (default 1e-5, or 1e-3 when the model or X is float32); input_grad, also check dL/dX.
-    Returns a :class:`GradientReport`: {name: relative error} (entries whose nudge crossed a ReLU kink
-    left out), with ``verdicts`` ("ok", "kink", "float32" or "wrong") and ``ok``; prints a table.
+    Inputs:
+    - model: a Sequential or a single layer (any layer meeting the contract of ``nnkit.Layer``).
+    - loss: a loss object; X (N, D) and y (N,) labels or (N, M) targets: the batch.
+    - h: the central-difference step (default 1e-5, or 1e-3 when the parameters or X are float32);
+      verbose: print a table; input_grad: also check dL/dX.
+    Returns a :class:`GradientReport`, a dict {name: relative error}: one entry per parameter, named as
+    ``Sequential.params`` names them (W1, b1, ...), and "X" when ``input_grad``; entries whose nudge
+    crossed a ReLU kink are left out. ``report.verdicts`` says "ok", "kink", "float32" or "wrong" for
+    each, ``report.ok`` whether none is wrong.
     """
     from .errors import check_object
     from .model import Sequential
