@@ -1,33 +1,58 @@
-"""Hidden tests of exercises/03_gradient_descent.ipynb (momentum is checked against nnkit.Momentum)."""
+"""Hidden tests of exercises/03_gradient_descent.ipynb: other dimensions, matrices, learning rates and step
+counts. Expected values come from the reference update rules below; numerical_gradient is graded through the
+notebook's locked helper numgrad_of_cubic (a cubic, so that one-sided differences are visibly off)."""
 import numpy as np
 
-import nnkit
 from coursetools.grading import Task, Case
 
-
-def _path(w0, lr, steps):
-    p = [w0]
-    for _ in range(steps):
-        p.append(p[-1] * (1 - 2 * lr))
-    return np.array(p)
+rng = np.random.default_rng(303)
 
 
-def _mom(w0, lr, m, steps):
-    params, opt, out = {"w": np.array(float(w0))}, nnkit.Momentum(lr, m), [float(w0)]
-    for _ in range(steps):
-        opt.update(params, {"w": 2 * params["w"]})
-        out.append(float(params["w"]))
+def _cubic_numgrad(c, p, h):
+    f = lambda q: float(np.sum(c * q ** 3) + q[0] * q[-1])
+    g = np.zeros_like(p)
+    for i in range(p.size):
+        e = np.zeros_like(p); e[i] = h
+        g[i] = (f(p + e) - f(p - e)) / (2 * h)
+    exact = 3 * c * p ** 2 + c * h ** 2          # central differences of q^3 are exact up to the h^2 term
+    exact[0] += p[-1]; exact[-1] += p[0]
+    assert np.allclose(g, exact, rtol=1e-7, atol=1e-9)
+    return g
+
+
+def _paths(A, p0, eta, steps, beta=0.0, adam=False):
+    p, v, m, s = p0.astype(float), np.zeros_like(p0), np.zeros_like(p0), np.zeros_like(p0)
+    out = [p]
+    for t in range(1, steps + 1):
+        g = A @ p
+        if adam:
+            m = 0.9 * m + 0.1 * g
+            s = 0.999 * s + 0.001 * g ** 2
+            p = p - eta * (m / (1 - 0.9 ** t)) / (np.sqrt(s / (1 - 0.999 ** t)) + 1e-8)
+        else:
+            v = beta * v - eta * g
+            p = p + v
+        out.append(p)
     return np.array(out)
 
 
-_p = [Case((w0, lr, s), _path(w0, lr, s), f"w0={w0}, lr={lr}, steps={s}") for w0, lr, s in
-      [(-2.0, 0.3, 10), (0.5, 0.9, 25), (1.0, 0.1, 0)]]
-E = lambda v: v ** 3 - 0.75 * v + 1
-_c = []
-for w, h in [(np.linspace(-1, 1, 7), 1e-4), (np.array([[0.5, -0.5], [2.0, 3.0]]), 1e-3)]:
-    _c.append(Case((w, h), (E(w + h) - E(w - h)) / (2 * h), f"w of shape {w.shape}, h={h}"))
-_m = [Case((w0, lr, m, s), _mom(w0, lr, m, s), f"w0={w0}, lr={lr}, momentum={m}, steps={s}") for w0, lr, m, s in
-      [(1.0, 0.05, 0.8, 30), (-1.5, 0.1, 0.5, 12), (2.0, 0.1, 0.0, 5)]]
+def _spd(D):
+    Q = np.linalg.qr(rng.normal(size=(D, D)))[0]
+    return Q @ np.diag(rng.uniform(0.5, 8.0, D)) @ Q.T
 
-TASKS = [Task("1. descent_path", "descent_path", 2, _p), Task("2. cubic_slope", "cubic_slope", 2, _c),
-         Task("3. momentum_path", "momentum_path", 3, _m)]
+
+_ng = []
+for D, h in [(1, 0.05), (3, 1e-2), (5, 1e-3)]:
+    c, p = rng.normal(size=D), rng.normal(size=D) * 2
+    _ng.append(Case((c, p, h), _cubic_numgrad(c, p, h), f"c and p of shape {(D,)}, h={h}", rtol=1e-6, atol=1e-7))
+_gd, _mo, _ad = [], [], []
+for D, steps in [(1, 3), (3, 15), (4, 60)]:
+    A, p0 = _spd(D), rng.normal(size=D)
+    eta = 0.1
+    desc = f"A of shape {(D, D)}, p0 of shape {(D,)}, eta={eta}, steps={steps}"
+    _gd.append(Case((A, p0, eta, steps), _paths(A, p0, eta, steps), desc))
+    _mo.append(Case((A, p0, eta / 2, 0.75, steps), _paths(A, p0, eta / 2, steps, beta=0.75), desc + ", beta=0.75"))
+    _ad.append(Case((A, p0, 0.05, steps), _paths(A, p0, 0.05, steps, adam=True), f"A of shape {(D, D)}, eta=0.05, steps={steps}"))
+
+TASKS = [Task("1. numerical_gradient", "numgrad_of_cubic", 2, _ng), Task("2. gd_path", "gd_path", 2, _gd),
+         Task("3. momentum_path", "momentum_path", 2, _mo), Task("4. adam_path", "adam_path", 2, _ad)]
