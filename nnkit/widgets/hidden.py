@@ -3,6 +3,9 @@
 Logic (plain NumPy, tested without a browser):
     fit_hidden_layer(X, y, num_hiddens, activation, lr, steps, seed)  -> HiddenFit (model, losses, accuracy)
     HiddenLayerExplorer(dataset)         .set(num_hiddens=..., activation=..., lr=...) .fit() .figure()
+The source's recipe (WildML, NumPy only; reproduces its printed loss trace):
+    source_moons(n, noise, seed)         make_moons as the source drew it (legacy RandomState)
+    fit_source_recipe(X, y, num_hiddens) tanh, summed gradient + L2 0.01, step 0.01, 20,000 passes
 Pictures:
     boundary_grid(X, y, sizes)           one decision-boundary panel per hidden size
 View:
@@ -20,7 +23,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..model import mlp
 from ..optimizers import SGD
 
-__all__ = ["fit_hidden_layer", "HiddenFit", "HiddenLayerExplorer", "boundary_grid", "hidden_layer_widget",
+__all__ = ["fit_hidden_layer", "HiddenFit", "source_moons", "fit_source_recipe", "SourceFit", "HiddenLayerExplorer", "boundary_grid", "hidden_layer_widget",
            "DATASETS", "HIDDEN_SIZES", "ACTIVATIONS"]
 
 DATASETS = {
@@ -71,31 +74,107 @@ def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, s
     return HiddenFit(model, losses, acc, int(num_hiddens), activation, float(lr), int(steps))
 
 
-def _draw(fit, X, y, ax, resolution=120):
+def source_moons(n=200, noise=0.2, seed=0):
+    """Two moons exactly as the source drew them (scikit-learn's ``make_moons`` after ``np.random.seed(seed)``),
+    in NumPy only: the upper arc is class 0, the lower arc class 1; the points are shuffled with the legacy
+    ``RandomState`` and then noise of std ``noise`` is added. X (n, 2) float64, y (n,) int."""
+    rs = np.random.RandomState(seed)
+    n_upper = n // 2
+    n_lower = n - n_upper
+    t_up, t_low = np.linspace(0, np.pi, n_upper), np.linspace(0, np.pi, n_lower)
+    X = np.c_[np.r_[np.cos(t_up), 1 - np.cos(t_low)], np.r_[np.sin(t_up), 0.5 - np.sin(t_low)]]
+    y = np.r_[np.zeros(n_lower, dtype=np.int64), np.ones(n_upper, dtype=np.int64)]
+    order = np.arange(n)
+    rs.shuffle(order)
+    return X[order] + rs.normal(scale=noise, size=X.shape), y[order]
+
+
+@dataclass
+class SourceFit:
+    """A 2 -> H (tanh) -> 2 network trained with :func:`fit_source_recipe`; ``trace`` holds (pass, loss)."""
+    W1: np.ndarray = field(repr=False)
+    b1: np.ndarray = field(repr=False)
+    W2: np.ndarray = field(repr=False)
+    b2: np.ndarray = field(repr=False)
+    trace: list = field(repr=False)
+    accuracy: float
+    num_hiddens: int
+
+    def predict(self, X):
+        return np.argmax(np.tanh(np.asarray(X, self.W1.dtype) @ self.W1 + self.b1) @ self.W2 + self.b2, axis=1)
+
+
+def fit_source_recipe(X, y, num_hiddens, passes=20000, epsilon=0.01, reg=0.01, seed=0, every=1000,
+                      dtype=np.float64):
+    """The source's training recipe: weights ~ N(0, 1/fan_in) from ``RandomState(seed)``, tanh hidden layer,
+    softmax; full-batch gradient descent with the gradient *summed* over the N points plus ``reg * W``
+    (L2), step ``epsilon``. The loss (mean cross-entropy + reg/2 (|W1|^2 + |W2|^2) / N) is recorded
+    after the update of every ``every``-th pass, as the source printed it. X (N, 2), y (N,) in {0, 1}."""
+    X = np.asarray(X, dtype)
+    y = np.asarray(y)
+    N, rows = len(X), np.arange(len(X))
+    rs = np.random.RandomState(seed)
+    W1 = (rs.randn(X.shape[1], num_hiddens) / np.sqrt(X.shape[1])).astype(dtype)
+    W2 = (rs.randn(num_hiddens, 2) / np.sqrt(num_hiddens)).astype(dtype)
+    b1, b2 = np.zeros(num_hiddens, dtype), np.zeros(2, dtype)
+
+    def probabilities(P):
+        h = np.tanh(P @ W1 + b1)
+        s = h @ W2 + b2
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return h, e / e.sum(axis=1, keepdims=True)
+
+    trace = []
+    for i in range(int(passes)):
+        h, p = probabilities(X)
+        d = p.copy()
+        d[rows, y] -= 1                                   # summed gradient of the cross-entropy w.r.t. scores
+        dh = (d @ W2.T) * (1 - h ** 2)
+        W2 -= epsilon * (h.T @ d + reg * W2)
+        b2 -= epsilon * d.sum(axis=0)
+        W1 -= epsilon * (X.T @ dh + reg * W1)
+        b1 -= epsilon * dh.sum(axis=0)
+        if every and i % every == 0:
+            p = probabilities(X)[1]
+            data = -np.log(p[rows, y]).sum()
+            trace.append((i, float((data + reg / 2 * ((W1 ** 2).sum() + (W2 ** 2).sum())) / N)))
+    fit = SourceFit(W1, b1, W2, b2, trace, 0.0, int(num_hiddens))
+    fit.accuracy = float(np.mean(fit.predict(X) == y))
+    return fit
+
+
+def _draw(fit, X, y, ax, resolution=120, legend=True):
     from ..plotting import plot_decision_boundary
     with np.errstate(over="ignore", invalid="ignore"):
         plot_decision_boundary(fit.predict, X, y, ax=ax, resolution=resolution)
+    if not legend and ax.get_legend() is not None:
+        ax.get_legend().remove()
     ax.set_xticks([]); ax.set_yticks([])
-    ax.set_title(f"{fit.num_hiddens} hidden: {fit.accuracy:.0%}", fontsize=9)
+    ax.set_title(f"{fit.num_hiddens} hidden: {fit.accuracy:.1%}", fontsize=16)
 
 
 def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=3000, seed=0, ncols=4,
-                  title=None):
+                  title=None, fit=None):
     """Fit one network per hidden size and draw their decision boundaries side by side.
 
-    Returns (figure, {size: HiddenFit}). The panel title gives the hidden size and the training accuracy.
+    ``fit(X, y, size)`` trains one network (default: :func:`fit_hidden_layer` with the given activation,
+    lr, steps, seed). Returns (figure, {size: fit}). Each panel title gives the hidden size and the
+    training accuracy.
     """
     import matplotlib.pyplot as plt
+    if fit is None:
+        def fit(X_, y_, h):
+            return fit_hidden_layer(X_, y_, h, activation, lr, steps, seed)
     nrows = int(np.ceil(len(sizes) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.3 * ncols, 2.2 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False)
     fits = {}
     for ax, h in zip(axes.flat, sizes):
-        fits[h] = fit_hidden_layer(X, y, h, activation, lr, steps, seed)
-        _draw(fits[h], X, y, ax)
+        fits[h] = fit(X, y, h)
+        _draw(fits[h], X, y, ax, legend=h == sizes[0])
     for ax in list(axes.flat)[len(sizes):]:
         ax.axis("off")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=18)
     fig.tight_layout()
     return fig, fits
 
@@ -146,10 +225,12 @@ class HiddenLayerExplorer:
         fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.2))
         _draw(fit, self.X, self.y, a, resolution=150)
         a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.0%} right",
-                    fontsize=9)
+                    fontsize=13)
         b.plot(fit.losses)
         b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("loss (log scale)")
-        b.set_title(f"lr = {fit.lr:g}, final loss {fit.losses[-1]:.3g}", fontsize=9)
+        from matplotlib.ticker import LogLocator, NullFormatter
+        b.yaxis.set_major_locator(LogLocator(base=10)); b.yaxis.set_minor_formatter(NullFormatter())
+        b.set_title(f"lr = {fit.lr:g}, final loss {fit.losses[-1]:.3g}", fontsize=13)
         b.grid(alpha=0.3)
         fig.tight_layout()
         return fig
@@ -160,12 +241,13 @@ def hidden_layer_widget(dataset="moons", num_hiddens=3, activation="tanh", lr=0.
     import ipywidgets as W
     import matplotlib.pyplot as plt
     explorer = HiddenLayerExplorer(dataset, num_hiddens, activation, lr)
-    w_data = W.Dropdown(options=list(DATASETS), value=dataset, description="data")
+    full = {"description_width": "initial"}        # labels are never cut ("hidde…")
+    w_data = W.Dropdown(options=list(DATASETS), value=dataset, description="data", style=full)
     w_h = W.SelectionSlider(options=list(HIDDEN_SIZES), value=num_hiddens, description="hidden units",
-                            continuous_update=False)
-    w_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation")
-    w_lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.25, description="lr",
-                            continuous_update=False)
+                            continuous_update=False, style=full)
+    w_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation", style=full)
+    w_lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.25, description="learning rate",
+                            continuous_update=False, style=full)
     out = W.Output()
 
     def redraw(*_):
