@@ -188,22 +188,27 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
 
 # ---------------------------------------------------------------- lessons 4-7
 def plot_activations(x=None):
-    """ReLU, sigmoid and tanh (top row) and their derivatives (bottom row) on ``x`` (default -4..4)."""
+    """ReLU, sigmoid and tanh (top row, solid) and their derivatives (bottom row, dashed, one shared scale,
+    with a dotted line at sigmoid's maximum slope 0.25) on ``x`` (default -4..4)."""
     from . import functions as F
     plt = _plt()
     x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=float)
     curves = [("ReLU", F.relu(x), F.relu_grad(x)),
               ("sigmoid", F.sigmoid(x), F.sigmoid_grad(x)),
               ("tanh", F.tanh(x), F.tanh_grad(x))]
-    fig, axes = plt.subplots(2, 3, figsize=(9, 4.2), sharex=True)
+    fig, axes = plt.subplots(2, 3, figsize=(9.4, 4.8), sharex=True)
     for k, (name, f, df) in enumerate(curves):
-        axes[0, k].plot(x, f, color="tab:blue")
+        axes[0, k].plot(x, f, color=OKABE_ITO[0], lw=2.5)
         axes[0, k].set_title(name)
-        axes[1, k].plot(x, df, color="tab:orange")
-        axes[1, k].set_title("its derivative", fontsize=9)
+        axes[1, k].plot(x, df, color=OKABE_ITO[1], lw=2.5, ls="--")
+        axes[1, k].axhline(0.25, color="black", lw=1, ls=":")
+        axes[1, k].set_ylim(-0.08, 1.08)
         for ax in axes[:, k]:
             ax.axhline(0, color="gray", lw=0.5); ax.axvline(0, color="gray", lw=0.5); ax.grid(alpha=0.3)
-    axes[1, 0].set_xlabel("input a"); axes[1, 1].set_xlabel("input a"); axes[1, 2].set_xlabel("input a")
+        axes[1, k].set_xlabel("input a")
+    axes[0, 0].set_ylabel("act(a)")
+    axes[1, 0].set_ylabel("slope act'(a)")
+    axes[1, 1].text(-3.9, 0.3, "0.25", fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -291,28 +296,36 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     for d, idx in columns.items():
         for r, i in enumerate(idx):
             pos[i] = (d, -(r - (len(idx) - 1) / 2))
-    width = 1.9 * (max(depth) + 1) + 0.5
-    height = 0.95 * max(len(v) for v in columns.values()) + 0.8
-    fig, ax = _fig_ax(ax, (min(width, 10), min(height, 4.5)))
-    for j, k in edges:
-        (xa, ya), (xb, yb) = pos[j], pos[k]
-        bend = 0.0 if xb - xa <= 1 else (0.25 if yb <= ya else -0.25)   # long edges curve around boxes
-        ax.annotate("", xy=(xb - 0.33, yb), xytext=(xa + 0.33, ya),
-                    arrowprops=dict(arrowstyle="->", color="gray", lw=0.8, connectionstyle=f"arc3,rad={bend}"))
+    width = 2.1 * (max(depth) + 1) + 0.4
+    height = 1.25 * max(len(v) for v in columns.values()) + 1.0
+    fig, ax = _fig_ax(ax, (min(width, 9.4), min(height, 5.2)))
+    ops = {"*": "×", "+": "+", "**": "^"}               # "×", not "x" (which reads like a variable)
+    boxes = {}
     for i, n in enumerate(nodes):
         x, yy = pos[i]
-        head = n.label or (n.op if n.op else "const")
-        if n.label and n.op:
-            head = f"{n.label} ({n.op})"
+        op = ops.get(n.op, n.op) if n.op else ""
+        head = n.label or op or "const"
+        if n.label and op:
+            head = f"{n.label} = {op}"
         text = f"{head}\n{n.data:.4g}" + (f"\ngrad {n.grad:.4g}" if show_grad else "")
         leaf = not n.parents
-        ax.text(x, yy, text, ha="center", va="center", fontsize=7.5,
-                bbox=dict(boxstyle="round,pad=0.3", fc="#fff4d6" if leaf else "#e3efff",
-                          ec="tab:orange" if i == len(nodes) - 1 else "gray"))
+        boxes[i] = ax.text(x, yy, text, ha="center", va="center", fontsize=13, linespacing=1.2,
+                           bbox=dict(boxstyle="round,pad=0.35", fc="#fff4d6" if leaf else "#e3efff",
+                                     ec="#D55E00" if i == len(nodes) - 1 else "gray",
+                                     lw=2.5 if i == len(nodes) - 1 else 1))
+    for j, k in edges:                                  # arrows from box edge to box edge
+        (xa, ya), (xb, yb) = pos[j], pos[k]
+        bend = 0.0 if xb - xa <= 1 else (0.25 if yb <= ya else -0.25)   # long edges curve around boxes
+        ax.annotate("", xy=(xb, yb), xytext=(xa, ya),
+                    arrowprops=dict(arrowstyle="-|>", color="dimgray", lw=1.3, mutation_scale=16,
+                                    patchA=boxes[j].get_bbox_patch(), patchB=boxes[k].get_bbox_patch(),
+                                    connectionstyle=f"arc3,rad={bend}"))
     ax.set_xlim(-0.6, max(depth) + 0.6)
     ys = [p[1] for p in pos.values()]
-    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.axis("off")
+    ax.text(0.0, -0.02, "yellow: inputs   blue: computed   thick red border: the output", transform=ax.transAxes,
+            fontsize=11, va="top")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=14)
     return fig
