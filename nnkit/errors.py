@@ -166,34 +166,46 @@ def check_finite(a, name, where="", what="data"):
     return a
 
 
+def _given(value):
+    if isinstance(value, type):
+        return f"the class {value.__name__}"
+    if isinstance(value, (bool, np.bool_, str)) or value is None:
+        return repr(value)
+    return f"{_a(type(value).__name__)} {type(value).__name__}"
+
+
 def check_count(value, name, where="", minimum=1):
     """A whole number >= ``minimum`` (sizes, counts, epochs); raises a TypeError or ValueError that says so."""
     prefix = f"{where}: " if where else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but "
-                        f"{'a ' + type(value).__name__ if not isinstance(value, (bool, np.bool_)) else repr(value)} "
+        raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but {_given(value)} "
                         f"was given{_swap_hint(value)}.")
     if isinstance(value, (float, np.floating)) and not (np.isfinite(value) and value == int(value)):
         raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but {value!r} was given. "
-                        f"Round it, e.g. {name}=int({value!r}).")
+                        f"Round it, e.g. with int(...).")
     value = int(value)
     if value < minimum:
         raise ValueError(f"{prefix}{name} must be at least {minimum}, but {value} was given."
-                         + (" A batch needs at least one example." if "batch" in name else ""))
+                         + (" A batch needs at least one example, e.g. batch_size=100." if "batch" in name else ""))
     return value
 
 
-def check_rate(value, name, where="", low=0.0, high=None, inclusive_high=False):
-    """A finite number with low < value (< or <= high): learning rates, momentum, step sizes h."""
+def check_rate(value, name, where="", low=0.0, high=None, low_inclusive=False, high_inclusive=False,
+               example=None):
+    """A finite number between ``low`` and ``high`` (exclusive unless said otherwise): learning rates,
+    momentum, betas, step sizes h. Raises a TypeError or ValueError naming the argument and a good value."""
     prefix = f"{where}: " if where else ""
+    eg = f" A usual value is {example}." if example is not None else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{prefix}{name} must be a number, but {'a ' + type(value).__name__} was given"
-                        f"{_swap_hint(value)}.")
+        raise TypeError(f"{prefix}{name} must be a number, but {_given(value)} was given{_swap_hint(value)}.{eg}")
     value = float(value)
-    upper_ok = high is None or (value <= high if inclusive_high else value < high)
-    if not np.isfinite(value) or value <= low or not upper_ok:
-        rng = f"greater than {low:g}" + ("" if high is None else f" and {'at most' if inclusive_high else 'below'} {high:g}")
-        raise ValueError(f"{prefix}{name} must be a number {rng}, but {value!r} was given.")
+    ok_low = value >= low if low_inclusive else value > low
+    ok_high = high is None or (value <= high if high_inclusive else value < high)
+    if not (np.isfinite(value) and ok_low and ok_high):
+        rng = ("positive" if low == 0 and not low_inclusive else
+               f"{'at least' if low_inclusive else 'greater than'} {low:g}")
+        rng += "" if high is None else f" and {'at most' if high_inclusive else 'below'} {high:g}"
+        raise ValueError(f"{prefix}{name} must be a {rng} number, but {value!r} was given.{eg}")
     return value
 
 

@@ -45,7 +45,7 @@ def numerical_gradient(f, x, h=1e-5):
     if not callable(f):
         raise TypeError(f"numerical_gradient(f, x): f must be a function of x, but a {type(f).__name__} was given. "
                         f"Are the arguments swapped? The order is numerical_gradient(f, x).")
-    h = check_rate(h, "h", where="numerical_gradient", high=1.0)
+    h = check_rate(h, "h", where="numerical_gradient", high=1.0, example=1e-5)
     return _central_differences(f, x, h)[0]
 
 
@@ -173,7 +173,7 @@ def check_gradients(model, loss, X, y, h=None, verbose=True, input_grad=False):
     low = min(dtypes, key=lambda d: d.itemsize)
     dtype = np.dtype(np.float64) if low.itemsize >= 8 else np.dtype(np.float32)
     tol = TOLERANCE[dtype]
-    h = STEP[dtype] if h is None else check_rate(h, "h", where="check_gradients", high=1.0)
+    h = STEP[dtype] if h is None else check_rate(h, "h", where="check_gradients", high=1.0, example=1e-5)
 
     def f(_):
         return loss.forward(seq.forward(X), y)

@@ -8,7 +8,7 @@ Shapes: rows are examples. Inputs ``X`` (N, D), weights ``W`` (D, M), biases ``b
 """
 import numpy as np
 
-from .errors import ShapeError, check_array
+from .errors import ShapeError, check_array, check_count
 from . import functions as F
 
 __all__ = ["Layer", "Linear", "ReLU", "Sigmoid", "Tanh"]
@@ -52,7 +52,13 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must define backward(dout)")
 
     def _check_dout(self, dout, out_shape):
-        if not isinstance(dout, np.ndarray) or dout.shape != out_shape:
+        if not isinstance(dout, np.ndarray):
+            raise ShapeError(f"{type(self).__name__}.backward: dout must be a NumPy array of shape {out_shape} "
+                             f"(the gradient of the loss with respect to this layer's output), but a "
+                             f"{type(dout).__name__} was given. Convert it with np.asarray(dout).")
+        if dout.dtype.kind not in "biuf":
+            check_array(dout, "dout", where=f"{type(self).__name__}.backward")
+        if dout.shape != out_shape:
             given = dout.shape if isinstance(dout, np.ndarray) else type(dout).__name__
             raise ShapeError(f"{type(self).__name__}.backward: dout must have the shape of this layer's last "
                              f"output {out_shape}, but it has shape {given}. Call forward before backward, "
@@ -87,9 +93,11 @@ class Linear(Layer):
 
     def __init__(self, D, M, *, init="he", seed=0, dtype=np.float64, W=None, b=None):
         super().__init__()
-        D, M = int(D), int(M)
-        if D < 1 or M < 1:
-            raise ShapeError(f"Linear(D, M) needs at least one input and one output, but got D={D}, M={M}.")
+        if isinstance(D, np.ndarray) or isinstance(M, np.ndarray):
+            raise TypeError("Linear(D, M): D and M are the numbers of inputs and outputs, e.g. Linear(784, 100), "
+                            "but an array was given. To start from given weights write Linear(D, M, W=W, b=b).")
+        D = check_count(D, "D (the number of inputs)", where="Linear")
+        M = check_count(M, "M (the number of outputs)", where="Linear")
         scales = {"he": np.sqrt(2.0 / D), "xavier": np.sqrt(1.0 / D), "small": 0.01, "zeros": 0.0}
         if W is None:
             if init not in scales:

@@ -120,7 +120,11 @@ def mlp(sizes, activation="relu", *, seed=0, dtype=np.float64, init=None):
     Returns a Sequential whose last layer outputs raw scores (N, C): pair it with SoftmaxCrossEntropy
     (or, for one output, BinaryCrossEntropy(from_logits=True)).
     """
-    sizes = [int(s) for s in sizes]
+    if isinstance(sizes, (int, np.integer)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"mlp(sizes): sizes must be a list of layer sizes, e.g. mlp([784, 100, 10]), but "
+                        f"{sizes!r} was given.")
+    from .errors import check_count
+    sizes = [check_count(s, "every entry of sizes", where="mlp") for s in sizes]
     if len(sizes) < 2:
         raise ShapeError(f"mlp needs at least an input and an output size, e.g. [784, 10]; got {sizes}.")
     acts = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}

@@ -9,7 +9,7 @@ Each optimizer keeps its per-parameter state (velocity, sums of squares) under t
 """
 import numpy as np
 
-from .errors import ShapeError
+from .errors import ShapeError, check_rate
 
 __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 
@@ -19,10 +19,7 @@ class Optimizer:
     ``_step(name, p, g)``, the update of one parameter array ``p`` with its gradient ``g`` (same shape)."""
 
     def __init__(self, lr):
-        lr = float(lr)
-        if not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"{type(self).__name__}: the learning rate lr must be a positive number, got {lr}.")
-        self.lr = lr
+        self.lr = check_rate(lr, "the learning rate lr", where=type(self).__name__, example=0.01)
         self.state = {}
         self.t = 0
 
@@ -53,6 +50,11 @@ class Optimizer:
 
         Inputs: params {name: float array}, grads {name: array of the same shape}. Returns None.
         """
+        for name, d in (("params", params), ("grads", grads)):
+            if not isinstance(d, dict):
+                raise TypeError(f"{type(self).__name__}.update(params, grads): {name} must be a dict of arrays, "
+                                f"e.g. model.{name}, but a {type(d).__name__} was given. For one array w write "
+                                f"update({{'w': w}}, {{'w': dw}}).")
         self._check(params, grads)
         self.t += 1
         for name in params:
@@ -79,7 +81,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr=0.01, momentum=0.9):
         super().__init__(lr)
-        self.momentum = float(momentum)
+        self.momentum = check_rate(momentum, "momentum", where="Momentum", low=0.0, high=1.0,
+                                   low_inclusive=True, example=0.9)
 
     def _step(self, key, p, g):
         v = self._buffer(key, "v", p)
@@ -95,7 +98,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, lr=0.01, eps=1e-8):
         super().__init__(lr)
-        self.eps = float(eps)
+        self.eps = check_rate(eps, "eps", where="AdaGrad", low_inclusive=True, example=1e-8)
 
     def _step(self, key, p, g):
         h = self._buffer(key, "h", p)
@@ -112,6 +115,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
+        for name, value, usual in (("beta1", beta1, 0.9), ("beta2", beta2, 0.999), ("eps", eps, 1e-8)):
+            check_rate(value, name, where="Adam", low=0.0, low_inclusive=name != "eps",
+                       high=1.0 if name != "eps" else None, example=usual)
         if not (0 <= beta1 < 1 and 0 <= beta2 < 1) or eps <= 0:
             raise ValueError(f"Adam: beta1 and beta2 must be in [0, 1) and eps > 0; got beta1={beta1}, "
                              f"beta2={beta2}, eps={eps}. The usual values are 0.9, 0.999 and 1e-8.")
