@@ -1,24 +1,56 @@
-"""Hidden tests of exercises/05_relu_nonlinearity.ipynb."""
+"""Hidden tests of exercises/05_relu_nonlinearity.ipynb: other shapes (1-D to 3-D), a dout that is never all
+ones, exact zeros at ReLU's kink, and the trained network graded on fresh moons points (labels stay here).
+The backward rules are checked numerically here before they are used as expected values."""
 import numpy as np
 
+import nnkit
 from coursetools.grading import Task, Case
 
 rng = np.random.default_rng(505)
-_shapes = [(7, 5), (1, 1), (3, 4, 2)]
-_fwd = []
-for s in _shapes:
-    X = rng.normal(size=s)
-    _fwd.append(Case((X,), np.maximum(X, 0), f"X of shape {s}"))
-_fwd.append(Case((np.zeros((2, 3)),), np.zeros((2, 3)), "X all zeros (the kink)"))
-_bwd = []
-for s in _shapes:
-    X, d = rng.normal(size=s), rng.normal(size=s)
-    _bwd.append(Case((d, X), d * (X > 0), f"dout and X of shape {s}"))
-_bwd.append(Case((np.ones((2, 2)), np.zeros((2, 2))), np.zeros((2, 2)), "X all zeros (take 0 at the kink)"))
-_hid = []
-for N, D, M in [(5, 4, 3), (1, 2, 6)]:
-    X, W, b = rng.normal(size=(N, D)), rng.normal(size=(D, M)), rng.normal(size=M)
-    _hid.append(Case((X, W, b), np.maximum(X @ W + b, 0), f"X {(N, D)}, W {(D, M)}, b {(M,)}"))
 
-TASKS = [Task("1. relu_forward", "relu_forward", 2, _fwd), Task("2. relu_backward", "relu_backward", 3, _bwd),
-         Task("3. hidden_layer", "hidden_layer", 2, _hid)]
+
+def _num(f, a, h=1e-6):
+    g = np.zeros_like(a)
+    for i in range(a.size):
+        e = np.zeros_like(a); e.flat[i] = h
+        g.flat[i] = (f(a + e) - f(a - e)) / (2 * h)
+    return g
+
+
+_co, _si, _ta, _re = [], [], [], []
+for D, H, M in [(1, 1, 1), (4, 5, 3), (3, 3, 3)]:
+    W1, b1, W2, b2 = rng.normal(size=(D, H)), rng.normal(size=H), rng.normal(size=(H, M)), rng.normal(size=M)
+    _co.append(Case((W1, b1, W2, b2), np.r_[(W1 @ W2).ravel(), b1 @ W2 + b2],
+                    f"W1 of shape {(D, H)}, b1 {(H,)}, W2 {(H, M)}, b2 {(M,)}"))
+for shape in [(6,), (2, 3), (2, 2, 3)]:
+    a, dout = rng.normal(size=shape) * 3, rng.normal(size=shape) * 2 + 0.5
+    s, t = 1 / (1 + np.exp(-a)), np.tanh(a)
+    gs = _num(lambda v: np.sum(dout / (1 + np.exp(-v))), a)
+    gt = _num(lambda v: np.sum(dout * np.tanh(v)), a)
+    assert np.allclose(gs, dout * s * (1 - s), atol=1e-7) and np.allclose(gt, dout * (1 - t ** 2), atol=1e-7)
+    _si.append(Case((dout, s), dout * s * (1 - s), f"dout and out of shape {shape}", atol=1e-7))
+    _ta.append(Case((dout, t), dout * (1 - t ** 2), f"dout and out of shape {shape}", atol=1e-7))
+for a, desc in [(rng.normal(size=(7,)), "a of shape (7,)"),
+                (np.array([[0.0, -0.0, 1e-3], [-1e-3, 0.0, 2.0]]), "a of shape (2, 3) with exact zeros (the kink)"),
+                (rng.normal(size=(2, 3, 4)), "a of shape (2, 3, 4)")]:
+    dout = rng.normal(size=a.shape) * 2 + 0.5
+    _re.append(Case((dout, a), dout * (a > 0), f"dout and {desc}"))
+
+
+def _accuracy_check(labels, needed):
+    def check(pred):
+        acc = float(np.mean(pred == labels))
+        return None if acc >= needed else f"accuracy on new points {acc:.1%}, at least {needed:.0%} expected"
+    return check
+
+
+_tr = []
+for seed, hidden, steps, lr in [(3, 3, 1500, 0.5), (4, 8, 1000, 0.3)]:
+    X, y = nnkit.moons(n=200, noise=0.2, seed=seed)
+    Xe, ye = nnkit.moons(n=400, noise=0.2, seed=seed + 100)
+    _tr.append(Case((X, y, Xe, hidden, steps, lr, seed), np.zeros(400), f"200 moons points (seed {seed}), "
+                    f"hidden={hidden}, steps={steps}, lr={lr}; tested on 400 new points", check=_accuracy_check(ye, 0.9)))
+
+TASKS = [Task("1. collapse", "collapse_flat", 2, _co), Task("2. sigmoid_backward", "sigmoid_backward", 2, _si),
+         Task("3. tanh_backward", "tanh_backward", 1, _ta), Task("4. relu_backward", "relu_backward", 1, _re),
+         Task("5. train_moons", "moons_predictions", 2, _tr)]
