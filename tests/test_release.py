@@ -1,0 +1,117 @@
+"""The student release works on its own, as a student meets it: built by ``python -m coursetools release``,
+installed in a brand-new virtual environment with the install command its README gives, then every command
+its README names is run: ``python -m nnkit doctor`` passes and ``jupyter lab`` (the README's arguments)
+serves the lessons and the exercises. The release holds no instructor code, and its CLI offers none."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from coursetools.paths import REPO
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _readme_commands(readme):
+    """(install steps, jupyter lab arguments, other commands) as the student README writes them."""
+    install = next(ln.strip() for ln in readme.splitlines() if "python3 -m venv" in ln and "pip install" in ln)
+    steps = [s.strip() for s in install.split("&&")]
+    lab = next(s for s in steps if s.startswith("jupyter lab"))
+    others = sorted(set(re.findall(r"`(python -m nnkit [a-z]+)`", readme)))
+    return [s for s in steps if not s.startswith("jupyter lab")], lab.split()[2:], others
+
+
+def test_student_release_installs_and_runs_in_a_fresh_venv(tmp_path):
+    out = tmp_path / "release"
+    res = subprocess.run([sys.executable, "-m", "coursetools", "release", str(out)], capture_output=True,
+                         text=True, cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    assert not (out / "coursetools").exists() and not (out / "solutions").exists()
+    readme = (out / "README.md").read_text()
+    install, lab_args, others = _readme_commands(readme)
+    assert others == ["python -m nnkit doctor"], others
+
+    # the README's install steps, verbatim, in the release folder (a brand-new .venv)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if ".venv" not in p)
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    res = subprocess.run(["bash", "-c", " && ".join(install)], cwd=out, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    venv_python = out / ".venv" / "bin" / "python"
+    assert venv_python.exists()
+
+    def run(*args):
+        return subprocess.run([str(venv_python), *args], cwd=out, env=env, capture_output=True, text=True,
+                              timeout=300)
+
+    res = run("-m", "nnkit", "doctor")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "MNIST verified" in res.stdout
+    res = run("-m", "nnkit", "--help")
+    assert res.returncode == 0 and "doctor" in res.stdout
+    for cmd in ("grade", "bench", "slides", "release", "build-exercises"):
+        res = run("-m", "nnkit", cmd)                              # only doctor is offered
+        assert res.returncode == 2 and "unknown command" in res.stderr, cmd
+    res = run("-c", "import coursetools")
+    assert res.returncode != 0 and "No module named 'coursetools'" in res.stderr
+    res = run("-c", "import nnkit, sys; nnkit.load_mnist(); print(nnkit.__file__)")
+    assert res.returncode == 0 and str(out) in res.stdout, res.stderr      # nnkit from the release itself
+
+    # the README's jupyter lab command (plus what a test needs: loopback, a port, a token, no browser)
+    port, token = _free_port(), "release-test-token"
+    lab = subprocess.Popen([str(out / ".venv" / "bin" / "jupyter"), "lab", *lab_args, "--no-browser",
+                            f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+                            f"--IdentityProvider.token={token}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+                           cwd=out, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           start_new_session=True)
+    try:
+        listing = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and lab.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=5) as r:
+                    listing = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert listing is not None, "JupyterLab did not answer: " + (lab.stderr.read().decode()[-2000:]
+                                                                     if lab.poll() is not None else "")
+        names = {item["name"] for item in listing["content"]}
+        assert {"lessons", "exercises", "nnkit", "README.md"} <= names, names
+        url = f"http://127.0.0.1:{port}/api/contents/lessons/01_rule_based.ipynb?token={token}"
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert json.load(r)["type"] == "notebook"
+    finally:
+        if lab.poll() is None:
+            os.killpg(lab.pid, signal.SIGTERM)
+            try:
+                lab.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(lab.pid, signal.SIGKILL)
+                lab.wait()
+    shutil.rmtree(out / ".venv", ignore_errors=True)
+
+
+def test_python_version_is_told_the_same_everywhere():
+    """The pins need Python 3.11 (NumPy 2.4's own metadata says so); pyproject, doctor and both READMEs agree."""
+    import importlib.metadata as md
+    from nnkit import doctor
+    assert md.metadata("numpy")["Requires-Python"] == ">=3.11"
+    assert 'requires-python = ">=3.11"' in (REPO / "pyproject.toml").read_text()
+    assert doctor.MIN_PYTHON == (3, 11) and "3.11" in doctor.PYTHON_ADVICE
+    for readme in (REPO / "README.md", REPO / "coursetools" / "templates" / "STUDENT_README.md"):
+        text = readme.read_text()
+        assert "Python 3.11 or newer" in text and "3.10" not in text, readme
