@@ -1,130 +1,217 @@
-"""The grader against broken and adversarial submissions: each gets the score it deserves, the grader
-never hangs or crashes, and no submission changes another's grade or reads the hidden tests."""
+"""The grader against a class of correct, broken and hostile submissions, graded as root (CI runs as root):
+each gets the score it deserves, no escape of issue 11 works, no correct submission loses a point to a
+classmate, and the feedback says what was wrong without giving the hidden values away.
+``test_grading_user.py`` grades the same class as a normal user."""
 import csv
 import json
-import time
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-import nbformat
+import numpy as np
 import pytest
 
-from coursetools.grading import grade_folder
-from coursetools.grading.sandbox import Limits, isolation
-from coursetools.paths import HIDDEN_DIR, REPO
+FIX = Path(__file__).parent / "grading_fixtures"
+sys.path.insert(0, str(FIX))
 
-SOLUTION = REPO / "solutions" / "02_least_squares.ipynb"
-EXERCISE = REPO / "exercises" / "02_least_squares.ipynb"
-HIDDEN_FILE = HIDDEN_DIR / "h02_least_squares.py"
+import hostile  # noqa: E402
+from ex02 import notebook, write  # noqa: E402
 
+from coursetools.grading import Case, Task, grade_folder, load_exercise  # noqa: E402
+from coursetools.grading import channel  # noqa: E402
+from coursetools.grading.core import judge, student_names  # noqa: E402
+from coursetools.grading.sandbox import Limits, sandbox_status  # noqa: E402
+from coursetools.paths import REPO  # noqa: E402
 
-def _with(func=None, body=None, extra=None, base=SOLUTION):
-    """The solution notebook with the code cell defining ``func`` replaced by ``body``, and/or an
-    ``extra`` code cell appended after the setup cell."""
-    nb = nbformat.read(str(base), as_version=4)
-    if func:
-        for c in nb.cells:
-            if c.cell_type == "code" and c.source.startswith(f"def {func}("):
-                c.source = body
-                break
-        else:
-            raise AssertionError(f"no cell defines {func}")
-    if extra:
-        nb.cells.insert(2, nbformat.v4.new_code_cell(extra))
-    return nb
+HIDDEN = FIX / "hidden"
+SECONDS = 2.0
+
+needs_sandbox = pytest.mark.skipif(not sandbox_status()[0], reason=f"no sandbox here: {sandbox_status()[1]}")
 
 
-GOOD_GRAD = "def gradient(X, w, t):\n    return X.T @ (X @ w - t)\n"
-
-SUBMISSIONS = {
-    # name: (notebook, expected total out of 7: loss 2, gradient 3, descend 2). descend calls the student's
-    # own gradient, so a broken gradient also costs descend's cases, except the one with steps = 0 (and
-    # after two calls that ran out of time, the rest of a task is not run: endless loops get nothing).
-    "solution": (lambda: nbformat.read(str(SOLUTION), as_version=4), 7),
-    "untouched": (lambda: nbformat.read(str(EXERCISE), as_version=4), 0),
-    "loop_in_gradient": (lambda: _with("gradient", "def gradient(X, w, t):\n    while True:\n        pass\n"), 2),
-    "loop_at_top_level": (lambda: _with(extra="while True:\n    pass"), 7),
-    "syntax_error_in_loss": (lambda: _with("loss", "def loss(X, w, t)\n    return 0\n"), 5),
-    "sys_exit": (lambda: _with(extra="import sys\nsys.exit(3)"), 7),
-    "os_exit": (lambda: _with(extra="import os\nos._exit(0)"), 7),
-    "segfault_in_gradient": (lambda: _with("gradient", "import ctypes\ndef gradient(X, w, t):\n"
-                                                       "    return ctypes.string_at(0)\n"), 2.5),
-    "huge_allocation": (lambda: _with(extra="import numpy as np\nbig = np.ones(10**11)"), 7),
-    "prints_megabytes": (lambda: _with(extra="for _ in range(100):\n    print('x' * 100_000)"), 7),
-    "input": (lambda: _with(extra="name = input('your name? ')"), 7),
-    "patched_allclose": (lambda: _with("gradient", "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-                                                   "np.isclose = lambda *a, **k: True\n"
-                                                   "def gradient(X, w, t):\n    return np.zeros(len(w))\n"), 2.5),
-    "lying_eq": (lambda: _with("gradient", "class Yes:\n    def __eq__(self, other): return True\n"
-                                           "    __array_priority__ = 1000\n"
-                                           "def gradient(X, w, t):\n    return Yes()\n"), 2.5),
-    "column_shape": (lambda: _with("gradient", "def gradient(X, w, t):\n    return (X.T @ (X @ w - t)).reshape(-1, 1)\n"), 2.5),
-    "returns_list": (lambda: _with("gradient", "def gradient(X, w, t):\n    return list(X.T @ (X @ w - t))\n"), 2.5),
-    "nan": (lambda: _with("gradient", "import numpy as np\ndef gradient(X, w, t):\n    return np.full(len(w), np.nan)\n"), 2.5),
-    "mutates_w0": (lambda: _with("descend", "def descend(X, t, w0, eta, steps):\n    w = w0\n"
-                                            "    for _ in range(int(steps)):\n        w -= eta * gradient(X, w, t)\n"
-                                            "    return w.copy()\n"), 5.5),
-    "slow_but_correct": (lambda: _with("gradient", "import time\ndef gradient(X, w, t):\n    time.sleep(0.0005)\n"
-                                                   "    return X.T @ (X @ w - t)\n"), 7),
-    "leftover_not_implemented": (lambda: _with("loss", "def loss(X, w, t):\n    raise NotImplementedError()\n"), 5),
-    "warning": (lambda: _with("gradient", "import warnings\ndef gradient(X, w, t):\n"
-                                          "    warnings.warn('check your learning rate')\n    return X.T @ (X @ w - t)\n"), 7),
-    "reads_hidden_tests": (lambda: _with("loss", "import glob\nfound = []\nfor p in glob.glob(" + repr(str(REPO)) + " + '/**/h02_least_squares.py', "
-                                          "recursive=True) + [" + repr(str(HIDDEN_FILE)) + ", " + repr(str(SOLUTION)) + "]:\n"
-                                          "    try:\n        found.append(open(p).read())\n    except OSError:\n        pass\n"
-                                          "def loss(X, w, t):\n    return 1000.0 if found else 0.5 * float((X @ w - t) @ (X @ w - t))\n"), 7),
-}
+def _texts(res):
+    return "\n".join([res.get("output", "")] + [t["output"] for t in res.get("tests", [])])
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("submissions")
-    out = tmp_path_factory.mktemp("grades")
-    for name, (make, _) in SUBMISSIONS.items():
-        nbformat.write(make(), str(folder / f"{name}.ipynb"))
-    # one more student tries to overwrite the gradebook and another student's results
-    forge = ("import os, json\nfor p in [" + repr(str(out / "gradebook.csv")) + ", " + repr(str(out / "solution" / "results.json")) +
-             "]:\n    try:\n        os.makedirs(os.path.dirname(p), exist_ok=True)\n"
-             "        open(p, 'w').write('forged')\n    except OSError:\n        pass\n")
-    nbformat.write(_with(extra=forge), str(folder / "forger.ipynb"))
-    (folder / "not_a_notebook.ipynb").write_text("{ this is not json")
-    t0 = time.monotonic()
-    results = grade_folder(sorted(folder.glob("*.ipynb")), "02_least_squares", out, Limits(seconds=3))
-    return results, out, time.monotonic() - t0
+def graded():
+    """Grade the whole class once (two sandboxes at a time) as the user running the tests."""
+    base = Path(tempfile.mkdtemp(prefix="grading-class-", dir="/tmp"))
+    token = secrets.token_hex(8)
+    marker = f"{secrets.randbelow(9000) + 1000}.{secrets.randbelow(9000) + 1000}"
+    ctx = hostile.make_ctx(base, REPO, HIDDEN, token, marker)
+    expected = hostile.build(ctx)
+    before = sorted(str(p) for p in base.rglob("*") if ctx.out not in p.parents)
+    os.environ["COURSETOOLS_TEST_SECRET"] = token
+    try:
+        results = grade_folder(sorted(ctx.subs.glob("*.ipynb")), "02_least_squares", ctx.out, Limits(seconds=SECONDS),
+                               HIDDEN, workers=2)
+    finally:
+        del os.environ["COURSETOOLS_TEST_SECRET"]
+    after = sorted(str(p) for p in base.rglob("*") if ctx.out not in p.parents)
+    yield ctx, expected, results, before, after
+    for d, _ in hostile.survivors(ctx):
+        try:
+            os.kill(int(d), 9)
+        except OSError:
+            pass
+    for p in hostile.pwned_files(ctx):
+        p.unlink()
+    subprocess.run(["rm", "-rf", str(base)], check=False)
 
 
-@pytest.mark.parametrize("name", list(SUBMISSIONS))
-def test_each_submission_gets_the_score_it_deserves(graded, name):
-    results, _, _ = graded
-    if name == "reads_hidden_tests" and isolation() != "namespaces":
-        pytest.skip("hiding folders from student code needs root (unshare/setpriv); run the grader as root")
-    res = results[name]
-    assert res["score"] == SUBMISSIONS[name][1], json.dumps(res, indent=1)
+@needs_sandbox
+def test_every_submission_gets_the_score_it_deserves(graded):
+    ctx, expected, results, _, _ = graded
+    wrong = {n: (results.get(n, {}).get("score"), want, _texts(results.get(n, {}))[:600])
+             for n, want in expected.items() if want is not None and results.get(n, {}).get("score") != want}
+    assert not wrong, json.dumps(wrong, indent=1)
+    assert not [n for n, r in results.items() if r.get("grader_error")]
 
 
-def test_feedback_is_actionable_and_reveals_no_expected_values(graded):
-    results, _, _ = graded
-    text = {n: "\n".join(t["output"] for t in r["tests"]) for n, r in results.items()}
-    assert "NotImplementedError" in text["untouched"]
-    assert "shape (2, 1)" not in text["column_shape"] and "(N,) and (N, 1) are different" in text["column_shape"]
-    assert "NaN" in text["nan"]
-    assert "changed its input" in text["mutates_w0"]
-    assert "ran out of time" in text["loop_in_gradient"] or "no answer" in text["loop_in_gradient"]
-    assert "list" in text["returns_list"]
-    assert "SyntaxError" in text["syntax_error_in_loss"]
-    assert "expected" not in text["patched_allclose"].lower() or "is expected" in text["patched_allclose"]
+@needs_sandbox
+def test_no_escape_left_a_trace(graded):
+    ctx, _, results, before, after = graded
+    assert hostile.pwned_files(ctx) == []               # nothing written into the course, venv, hidden tests, outputs
+    assert hostile.survivors(ctx) == []                 # no daemon, no sandbox process left
+    assert before == after                              # the submissions and the secrets are as they were
+    files = sorted(p.relative_to(ctx.out).as_posix() for p in ctx.out.rglob("*") if p.is_file())
+    assert files == ["gradebook.csv"] + sorted(f"students/{n}/results.json" for n in results)
 
 
-def test_outputs_cannot_be_forged_and_are_complete(graded):
-    results, out, _ = graded
-    assert results["forger"]["score"] == 7
-    assert results["not_a_notebook"]["score"] == 0 and "could not be read" in results["not_a_notebook"]["output"]
-    saved = json.loads((out / "solution" / "results.json").read_text())
-    assert saved["score"] == 7 and {t["name"] for t in saved["tests"]} == {"1. loss", "2. gradient", "3. descend"}
-    rows = {r["student"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
-    assert float(rows["solution"]["total"]) == 7 and float(rows["untouched"]["total"]) == 0
-    assert len(rows) == len(SUBMISSIONS) + 2
+@needs_sandbox
+def test_correct_work_keeps_full_marks_whatever_its_classmates_do(graded):
+    _, _, results, _, _ = graded
+    for name in ("aa_correct", "mm_correct", "zz_correct", "zz_victim", "gradebook_csv", "a_b", "a_b_2"):
+        assert results[name]["score"] == 7, _texts(results[name])
 
 
-def test_grading_the_class_took_reasonable_time(graded):
-    # 24 submissions, several of them designed to hang or crash: well under a minute on 2 cores
-    assert graded[2] < 120
+@needs_sandbox
+def test_hostile_result_lines_cost_only_their_sender(graded):
+    _, _, results, _, _ = graded
+    for name in ("brackets_line", "wrong_types_line"):
+        assert results[name]["score"] == 0
+        assert "could not be graded automatically" in _texts(results[name])
+
+
+@needs_sandbox
+def test_gradebook_quotes_every_field_and_names_are_safe(graded):
+    ctx, expected, results, _, _ = graded
+    text = (ctx.out / "gradebook.csv").read_text()
+    rows = list(csv.reader(text.splitlines()))
+    assert rows[0] == ["student", "1. loss", "2. gradient", "3. descend", "total", "max", "note"]
+    assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
+    names = [r[0] for r in rows[1:]]
+    assert sorted(names) == sorted(expected) == sorted(results)
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", n) for n in names)
+    assert {"gradebook_csv", "student", "Zoe_Angstrom", "tab_name", "a_b", "a_b_2"} <= set(names)
+
+
+@needs_sandbox
+def test_feedback_is_actionable_and_reveals_nothing_hidden(graded):
+    ctx, _, results, _, _ = graded
+    t = {n: _texts(r) for n, r in results.items()}
+    assert "NotImplementedError" in t["untouched"]
+    assert "(N,) and (N, 1) are different" in t["column_shape"]
+    assert "(N,) and (N, 1)" not in t["wrong_factor"]
+    m = re.search(r"largest difference is ([0-9.e+-]+)", t["wrong_factor"])
+    assert m and 0 < float(m.group(1)) < 1e6                      # a real number, not "inf"
+    assert "NaN" in t["nan"]
+    assert "in place" in t["mutates_w0"] and "in place" in t["rebinds_harness_names"]
+    assert t["loop_in_gradient"].count("the call ran out of time") == 2   # once per looping task, not per call
+    assert "Cell 4 raised SyntaxError" in t["syntax_error_in_loss"]   # cells counted as a learner sees them
+    assert "symbolic link" in t["symlinked"]
+    assert "could not be read as a notebook" in t["not_a_notebook"]
+    assert "stopped the Python process" in t["segfault_in_gradient"]
+    assert "background thread or process" in t["delayed_self_kill"]
+    everything = "\n".join(t.values())
+    assert ctx.token not in everything
+    for secret in ("_gradient(", "_descend_cases", "default_rng", "TASKS"):     # hidden test source
+        assert secret not in everything
+    for line in everything.splitlines():
+        assert len(line) < 400
+    # no hidden expected value, printed in any usual precision
+    values = [float(v) for task in load_exercise("02_least_squares", HIDDEN) for c in task.cases
+              for v in np.ravel(c.expected) if abs(v) > 1e-3 and v != round(v)]
+    for v in values:
+        for s in {f"{v:.4g}", f"{v:.6g}", f"{v:.3f}", repr(v)}:
+            assert s not in everything, s
+
+
+def _task(shape, scalar=False):
+    return Task("t", "f", 1, [Case((), np.arange(np.prod(shape), dtype=float).reshape(shape) + 1.5, "x")], scalar)
+
+
+def _result(arr, **extra):
+    return {"result": np.asarray(arr), **extra}
+
+
+def test_judge_hints_only_for_the_real_mismatch():
+    task = _task((2, 3))
+    ok, text = judge(task, 0, task.cases[0], _result(task.cases[0].expected.T), set())
+    assert not ok and "transposed" in text and "(N, 1)" not in text
+    task = _task((4,))
+    ok, text = judge(task, 0, task.cases[0], _result(task.cases[0].expected.reshape(4, 1)), set())
+    assert not ok and "(N,) and (N, 1) are different" in text
+    ok, text = judge(task, 0, task.cases[0], _result(np.zeros(3)), set())
+    assert not ok and "(N, 1)" not in text and "transposed" not in text
+
+
+def test_judge_reports_a_real_largest_difference_and_no_expected_value():
+    task = _task((3,))
+    got = task.cases[0].expected + np.array([0.0, 0.25, 0.0])
+    ok, text = judge(task, 0, task.cases[0], _result(got), set())
+    assert not ok and "largest difference is 0.25 at index (1,)" in text and "inf" not in text
+    assert "2.5" not in text and "3.5" not in text          # 2.5 is the expected value there
+
+
+def test_judge_accepts_every_form_of_one_number():
+    task = _task((), scalar=True)
+    for got in (np.array(1.5), np.array([1.5]), np.array([[1.5]]), np.float64(1.5)):
+        assert judge(task, 0, task.cases[0], _result(got), set()) == (True, "")
+    assert not judge(task, 0, task.cases[0], _result([1.5, 1.5]), set())[0]
+
+
+def test_channel_rejects_what_the_harness_never_sends():
+    shapes = [(3, 3)]
+    ok = b'{"case": [0, 1], "result": {"dtype": "<f8", "shape": [1], "b": "AAAAAAAA8D8="}, "kind": "array", "after": [null]}'
+    assert channel.parse_line(ok, 5, shapes, 1 << 20)["result"].tolist() == [1.0]
+    bad = [b"[" * 100000, b'{"cell": true}', b'{"cell": 9}', b'{"case": [0, "x"], "result": 5}', b"not json",
+           b'{"case": [0, 1], "result": {"dtype": "|O8", "shape": [1], "b": ""}}',
+           b'{"case": [0, 1], "result": {"dtype": "<f8", "shape": [100000000000], "b": ""}}',
+           b'{"case": [0, 1], "result": {"dtype": "<f8", "shape": [2], "b": "AAAAAAAA8D8="}}',
+           b'{"start": [0, 1], "extra": 1}', b'{"cell_error": 1, "type": ["x"], "msg": "m"}', b'{"done": 2}', b"{}"]
+    for line in bad:
+        with pytest.raises(channel.ChannelError):
+            channel.parse_line(line, 5, shapes, 1 << 20)
+    msg = channel.parse_line(b'{"cell_error": 1, "type": "Value\\u001bError", "msg": "a\\u0000b' + b"c" * 900 + b'"}',
+                             5, shapes, 1 << 20)
+    assert msg["type"] == "ValueError" and len(msg["msg"]) <= 203 and "\x00" not in msg["msg"]
+
+
+def test_student_names_are_safe_and_unique():
+    names = student_names(["../../etc/passwd.ipynb", "...ipynb", "gradebook.csv.ipynb", "Zoë.ipynb", "Zoe.ipynb",
+                           "-rf.ipynb", "a\nb.ipynb", "日本.ipynb", "x" * 300 + ".ipynb"])
+    assert names == ["passwd", "student", "gradebook_csv", "Zoe", "Zoe_2", "rf", "a_b", "student_2", "x" * 64]
+
+
+def test_grading_refuses_without_the_sandbox_and_warns_with_unsafe(tmp_path):
+    bindir = tmp_path / "bin"                      # a PATH with prlimit and setpriv but no bwrap
+    bindir.mkdir()
+    for tool in ("prlimit", "setpriv"):
+        (bindir / tool).symlink_to(f"/usr/bin/{tool}")
+    nb = write(notebook(), tmp_path / "alice.ipynb")
+    env = {"PATH": str(bindir), "HOME": str(tmp_path)}
+    cmd = [sys.executable, "-m", "coursetools", "grade", str(nb), "--exercise", "02_least_squares",
+           "--hidden", str(HIDDEN), "--quiet"]
+    p = subprocess.run(cmd + ["--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=REPO)
+    assert p.returncode == 2 and "Refusing to grade" in p.stderr and "bwrap" in p.stderr
+    assert not (tmp_path / "out").exists()
+    p = subprocess.run(cmd + ["--out", str(tmp_path / "out2"), "--unsafe"], capture_output=True, text=True, env=env,
+                       cwd=REPO)
+    assert p.returncode == 0, p.stderr
+    assert "WARNING: grading WITHOUT a sandbox" in p.stderr and "alice: 7 / 7" in p.stdout

@@ -1,0 +1,322 @@
+"""A class of submissions for the grader's tests: correct ones, the broken ones students write, and the
+hostile ones of issue 11 (each escape that the old grader let through), with the score each deserves.
+
+A *probe* submission is the solution plus a cell that tries an escape; if the escape works, the cell
+redefines ``loss`` to return a wrong value, so the submission loses the loss task's 2 points. With the
+sandbox every probe must keep 7 / 7. Probes that write try to create NEW files (``_pwned_<token>``) only, so
+a broken sandbox cannot damage the checkout; the tests look for those files afterwards too.
+"""
+import os
+import stat
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ex02 import EXERCISE, notebook, write
+
+
+@dataclass
+class Ctx:
+    """Host paths and secrets the hostile submissions aim at."""
+    repo: Path
+    hidden: Path
+    subs: Path               # the submissions folder
+    out: Path                # the --out folder
+    copy: Path               # another copy of the course's solution elsewhere on disk
+    root_secret: Path        # mode 600, owned by root
+    user_secret: Path        # mode 600, owned by the grading user
+    token: str               # secret text: in the files above and in the grader's environment
+    marker: str              # argument of the daemon's sleep, found in the process table if it survives
+
+
+ASARRAY_DESCEND = ("def descend(X, t, w0, eta, steps):\n    w = np.array(w0, dtype=float)\n"
+                   "    for _ in range(int(steps)):\n        w = w - eta * np.asarray(gradient(X, w, t))\n    return w")
+CHANNEL = ("import os\n_fds = []\nfor f in os.listdir('/proc/self/fd'):\n    try:\n"
+           "        if int(f) > 2 and os.readlink('/proc/self/fd/' + f).startswith('pipe:'):\n"
+           "            _fds.append(int(f))\n    except OSError:\n        pass\n")
+
+
+def probe(code):
+    """The solution plus a cell (after the setup) that runs ``code`` (a function body returning True when
+    the escape worked); a working escape costs the loss task."""
+    body = textwrap.indent(textwrap.dedent(code).strip(), "    ")
+    cell = (f"def _probe():\n{body}\n\ntry:\n    _hit = bool(_probe())\nexcept BaseException:\n    _hit = False\n"
+            f"if _hit:\n    def loss(X, w, t):\n        return -1.0\n")
+    return notebook(extra=cell, extra_at=8)
+
+
+def build(ctx):
+    """Write the class into ctx.subs; return {student name: expected score (None: any score)}."""
+    r, tok = repr(str(ctx.repo)), repr(ctx.token)
+    site = repr(str(Path(os.__file__).parent))
+    venv_site = repr(next(str(p) for p in map(Path, __import__("sys").path) if p.name == "site-packages"))
+    cases = {
+        # --- correct work, in every accepted form -------------------------------------------------------
+        "aa_correct": (notebook(), 7),
+        "mm_correct": (notebook(), 7),
+        "zz_correct": (notebook(), 7),
+        "zz_victim": (notebook(), 7),
+        "returns_list": (notebook({"gradient": "def gradient(X, w, t):\n    return list(X.T @ (X @ w - t))",
+                                   "descend": ASARRAY_DESCEND}), 7),
+        "returns_tuple": (notebook({"gradient": "def gradient(X, w, t):\n    return tuple(X.T @ (X @ w - t))",
+                                    "descend": ASARRAY_DESCEND}), 7),
+        "loss_0d_array": (notebook({"loss": "def loss(X, w, t):\n    r = X @ w - t\n    return np.array(0.5 * (r @ r))"}), 7),
+        "loss_numpy_scalar": (notebook({"loss": "def loss(X, w, t):\n    return np.sum((X @ w - t) ** 2) / 2"}), 7),
+        "loss_one_element_list": (notebook({"loss": "def loss(X, w, t):\n    return [0.5 * float(np.sum((X @ w - t) ** 2))]"}), 7),
+        "slow_but_correct": (notebook({"gradient": "import time\ndef gradient(X, w, t):\n    time.sleep(0.001)\n"
+                                                   "    return X.T @ (X @ w - t)"}), 7),
+        "warning": (notebook({"gradient": "import warnings\ndef gradient(X, w, t):\n    warnings.warn('check eta')\n"
+                                          "    return X.T @ (X @ w - t)"}), 7),
+        # --- broken work ---------------------------------------------------------------------------------
+        "untouched": (notebook(base=EXERCISE), 0),
+        "leftover_not_implemented": (notebook({"loss": EXERCISE["loss"]}), 5),
+        "syntax_error_in_loss": (notebook({"loss": "def loss(X, w, t)\n    return 0"}), 5),
+        "loop_in_gradient": (notebook({"gradient": "def gradient(X, w, t):\n    while True:\n        pass"}), 2),
+        "loop_at_top_level": (notebook(extra="while True:\n    pass"), 7),
+        "sys_exit": (notebook(extra="import sys\nsys.exit(3)"), 7),
+        "os_exit_cell": (notebook(extra="import os\nos._exit(0)"), 7),
+        "segfault_in_gradient": (notebook({"gradient": "import ctypes\ndef gradient(X, w, t):\n    return ctypes.string_at(0)"}), 2.5),
+        "huge_allocation": (notebook(extra="import numpy as np\nbig = np.ones(10**11)"), 7),
+        "prints_megabytes": (notebook(extra="for _ in range(100):\n    print('x' * 100_000)"), 7),
+        "input": (notebook(extra="name = input('your name? ')"), 7),
+        "column_shape": (notebook({"gradient": "def gradient(X, w, t):\n    return (X.T @ (X @ w - t)).reshape(-1, 1)"}), 2.5),
+        "nan": (notebook({"gradient": "def gradient(X, w, t):\n    return np.full(len(w), np.nan)"}), 2.5),
+        "wrong_factor": (notebook({"gradient": "def gradient(X, w, t):\n    return 2 * (X.T @ (X @ w - t))"}), 2.5),
+        "mutates_w0": (notebook({"descend": "def descend(X, t, w0, eta, steps):\n    w = w0\n    for _ in range(int(steps)):\n"
+                                            "        w -= eta * gradient(X, w, t)\n    return w.copy()"}), 5.5),
+        "patched_allclose": (notebook({"gradient": "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
+                                                   "def gradient(X, w, t):\n    return np.zeros(len(w))"}), 2.5),
+        "lying_eq": (notebook({"gradient": "class Yes:\n    def __eq__(self, other): return True\n    __array_priority__ = 1000\n"
+                                           "def gradient(X, w, t):\n    return Yes()"}), 2.5),
+        # --- hostile: read what must stay hidden (a working escape costs the loss task) -------------------
+        "reads_git_history": (probe(f"""
+            import subprocess, os
+            for cmd in (["git", "-C", {r}, "show", "HEAD:solutions/02_least_squares.ipynb"], ["git", "-C", {r}, "log", "-1"]):
+                try:
+                    if subprocess.run(cmd, capture_output=True, timeout=5).returncode == 0:
+                        return True
+                except Exception:
+                    pass
+            return os.path.exists(os.path.join({r}, ".git", "HEAD"))
+            """), 7),
+        "reads_course_tree": (probe(f"""
+            import os, glob
+            names = glob.glob(os.path.join({r}, "**", "*.ipynb"), recursive=True)
+            names += glob.glob(os.path.join({r}, "**", "h02_*.py"), recursive=True)
+            names += [{repr(str(ctx.hidden / "h02_least_squares.py"))}, {repr(str(ctx.copy))}]
+            for n in names:
+                try:
+                    open(n).read(10)
+                    return True
+                except OSError:
+                    pass
+            """), 7),
+        "reads_secret_files": (probe(f"""
+            for n in [{repr(str(ctx.root_secret))}, {repr(str(ctx.user_secret))}, "/etc/shadow", "/root/.bash_history"]:
+                try:
+                    if open(n).read(100):
+                        return True
+                except OSError:
+                    pass
+            """), 7),
+        "reads_environment": (probe(f"""
+            import os, glob
+            if any({tok} in v for v in os.environ.values()):
+                return True
+            for p in glob.glob("/proc/*/environ"):
+                try:
+                    if {tok}.encode() in open(p, "rb").read():
+                        return True
+                except OSError:
+                    pass
+            """), 7),
+        "network": (probe("""
+            import socket
+            for addr in [("1.1.1.1", 53), ("127.0.0.1", 22), ("pypi.org", 443)]:
+                try:
+                    socket.create_connection(addr, timeout=1).close()
+                    return True
+                except OSError:
+                    pass
+            """), 7),
+        "runs_as_root": (probe("""
+            import os
+            status = open("/proc/self/status").read()
+            caps = [l.split()[1] for l in status.splitlines() if l.startswith(("CapEff", "CapPrm", "CapBnd"))]
+            nnp = [l.split()[1] for l in status.splitlines() if l.startswith("NoNewPrivs")]
+            return os.getuid() == 0 or any(int(c, 16) for c in caps) or nnp != ["1"]
+            """), 7),
+        # --- hostile: write where it must not -------------------------------------------------------------
+        "writes_course_and_venv": (probe(f"""
+            import os
+            hit = False
+            for d in [os.path.join({r}, "nnkit"), os.path.join({r}, ".git", "hooks"), {venv_site}, {site},
+                      os.path.join({r}, "coursetools", "grading", "__pycache__"), {repr(str(ctx.hidden))},
+                      {repr(str(ctx.subs))}, {repr(str(ctx.out))}, {repr(str(ctx.out / "students"))}]:
+                try:
+                    with open(os.path.join(d, "_pwned_" + {tok}), "x") as fh:
+                        fh.write("pwned")
+                    hit = True
+                except OSError:
+                    pass
+            return hit
+            """), 7),
+        "overwrites_next_notebook": (probe(f"""
+            import os
+            try:
+                with open(os.path.join({repr(str(ctx.subs))}, "zz_victim.ipynb"), "w") as fh:
+                    fh.write("{{}}")
+                return True
+            except OSError:
+                return False
+            """), 7),
+        "forges_other_pipes": (notebook(extra=textwrap.dedent("""
+            import os, glob
+            forged = b'{"case": [1, 0], "error": {"type": "Forged", "msg": "x"}}\\n' * 3 + b'[' * 100000 + b'\\n'
+            for p in glob.glob("/proc/[0-9]*/fd/*"):
+                if p.startswith("/proc/%d/" % os.getpid()) or p.startswith("/proc/self/"):
+                    continue
+                try:
+                    if os.readlink(p).startswith("pipe:"):
+                        fd = os.open(p, os.O_WRONLY | os.O_NONBLOCK)
+                        os.write(fd, forged)
+                        os.close(fd)
+                except OSError:
+                    pass
+            """), extra_at=8), None),
+        # --- hostile: stop or slow the whole class --------------------------------------------------------
+        "kills_grader": (notebook(extra=textwrap.dedent("""
+            import os, signal
+            for pid in [os.getppid(), 1] + [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+                if pid != os.getpid():
+                    for sig in (signal.SIGTERM, signal.SIGKILL):
+                        try:
+                            os.kill(pid, sig)
+                        except OSError:
+                            pass
+            try:
+                os.killpg(os.getpgid(os.getppid()), signal.SIGKILL)
+            except OSError:
+                pass
+            """), extra_at=8), 7),
+        "brackets_line": (notebook(extra=CHANNEL + "for fd in _fds:\n    os.write(fd, b'[' * 100000 + b'\\n')", extra_at=8), 0),
+        "wrong_types_line": (notebook(extra=CHANNEL + "for fd in _fds:\n    os.write(fd, b'{\"case\": [0, \"x\"], \"result\": 5}\\n')",
+                                      extra_at=8), 0),
+        "daemon": (notebook(extra=textwrap.dedent(f"""
+            import os, ctypes
+            if os.fork() == 0:
+                os.setsid()
+                ctypes.CDLL(None).prctl(1, 0)         # PR_SET_PDEATHSIG = 0
+                if os.fork() == 0:
+                    os.execv("/bin/sleep", ["sleep", "{ctx.marker}"])
+                os._exit(0)
+            """), extra_at=8), 7),
+        "fork_bomb": (probe("""
+            import os, time
+            n = 0
+            for _ in range(400):
+                try:
+                    pid = os.fork()
+                except OSError:
+                    break
+                if pid == 0:
+                    time.sleep(60)
+                    os._exit(0)
+                n += 1
+            return n >= 300
+            """), 7),
+        # --- hostile: cheat the checks -------------------------------------------------------------------
+        "rebinds_harness_names": (notebook({"descend": "import __main__, builtins, hashlib, sys\n"
+                                                       "for _n in ('_bytes', '_digest', '_sha', '_isinstance', '_mv', '_before'):\n"
+                                                       "    setattr(__main__, _n, lambda *a, **k: None)\n"
+                                                       "    setattr(sys.modules['__main__'], _n, lambda *a, **k: None)\n"
+                                                       "builtins.bytes = lambda *a: b''\nhashlib.sha256 = lambda *a: hashlib.md5()\n"
+                                                       "def descend(X, t, w0, eta, steps):\n    w = w0\n"
+                                                       "    for _ in range(int(steps)):\n        w -= eta * gradient(X, w, t)\n"
+                                                       "    return w.copy()"}), 5.5),
+        "delayed_self_kill": (notebook({"gradient": "import time\ntime.sleep(1.0)\n" + notebook().cells[5].source},
+                                       extra="import threading, os\n"
+                                             "threading.Timer(0.4, lambda: os.kill(os.getpid(), 9)).start()",
+                                       extra_at=2), 7),
+    }
+    expected = {}
+    for name, (nb, score) in cases.items():
+        write(nb, ctx.subs / f"{name}.ipynb")
+        expected[name] = score
+    # file names a student may choose: they must not collide with the gradebook or leave --out
+    for fname, name in [("gradebook.csv.ipynb", "gradebook_csv"), ("...ipynb", "student"),
+                        ("Zoë Ångström.ipynb", "Zoe_Angstrom"), ("tab\tname.ipynb", "tab_name"),
+                        ("a b.ipynb", "a_b"), ("a_b.ipynb", "a_b_2")]:
+        write(notebook(), ctx.subs / fname)
+        expected[name] = 7
+    # a symbolic link to a solution notebook in place of a notebook: refused, never followed
+    (ctx.subs / "symlinked.ipynb").symlink_to(ctx.copy)
+    expected["symlinked"] = 0
+    (ctx.subs / "not_a_notebook.ipynb").write_text("{ this is not json")
+    expected["not_a_notebook"] = 0
+    # an untouched exercise that executes any solution it can find on disk: must stay at zero
+    nb = notebook(base=EXERCISE, extra=textwrap.dedent(f"""
+        import glob, json, os
+        for p in [{repr(str(ctx.copy))}] + glob.glob(os.path.join({r}, "**", "*.ipynb"), recursive=True):
+            try:
+                for c in json.load(open(p))["cells"]:
+                    src = "".join(c["source"])
+                    if c["cell_type"] == "code" and src.startswith("def ") and "NotImplementedError" not in src:
+                        exec(src, globals())
+            except Exception:
+                pass
+        """), extra_at=9)
+    write(nb, ctx.subs / "untouched_reads_solutions.ipynb")
+    expected["untouched_reads_solutions"] = 0
+    return expected
+
+
+def make_ctx(base, repo, hidden, token, marker, user_uid=0):
+    """Folders and secrets under ``base`` (world-traversable so a normal-user grader reaches them)."""
+    base.mkdir(parents=True, exist_ok=True)
+    os.chmod(base, 0o755)
+    ctx = Ctx(repo=repo, hidden=hidden, subs=base / "submissions", out=base / "out",
+              copy=base / "course-copy" / "solutions" / "02_least_squares.ipynb",
+              root_secret=base / "root_secret.txt", user_secret=base / "user_secret.txt", token=token, marker=marker)
+    ctx.subs.mkdir()
+    ctx.out.mkdir()
+    ctx.copy.parent.mkdir(parents=True)
+    write(notebook(), ctx.copy)
+    for p in (ctx.subs, ctx.out, ctx.copy.parent, ctx.copy.parent.parent):
+        os.chmod(p, 0o755)
+    os.chmod(ctx.copy, 0o644)
+    for p, uid in ((ctx.root_secret, 0), (ctx.user_secret, user_uid)):
+        p.write_text(f"secret {token}\n")
+        os.chmod(p, stat.S_IRUSR | stat.S_IWUSR)
+        if os.geteuid() == 0:
+            os.chown(p, uid, uid)
+    if os.geteuid() == 0 and user_uid:
+        os.chown(ctx.out, user_uid, user_uid)
+    return ctx
+
+
+def pwned_files(ctx, extra_dirs=()):
+    """Files the write probes would have created, if any escaped."""
+    import sys
+    dirs = [ctx.repo / "nnkit", ctx.repo / ".git" / "hooks", ctx.repo / "coursetools" / "grading" / "__pycache__",
+            ctx.hidden, ctx.subs, ctx.out, ctx.out / "students", Path(os.__file__).parent, *extra_dirs]
+    dirs += [Path(p) for p in sys.path if p.endswith("site-packages")]
+    return [d / f"_pwned_{ctx.token}" for d in dirs if (d / f"_pwned_{ctx.token}").exists()]
+
+
+def survivors(ctx):
+    """Host processes that outlived the grading: the daemon's sleep, or anything of a sandbox uid."""
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            cmd = open(f"/proc/{d}/cmdline", "rb").read()
+            uid = os.stat(f"/proc/{d}").st_uid
+        except OSError:
+            continue
+        if ctx.marker.encode() in cmd or 61000 <= uid < 61256:
+            found.append((d, cmd[:80]))
+    return found
