@@ -250,7 +250,8 @@ class Neuron:
 
     def __call__(self, x):
         if len(x) != len(self.w):
-            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}.")
+            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}: give one number per input "
+                             f"weight, a list of {len(self.w)}.")
         z = self.b
         for wi, xi in zip(self.w, x):
             z = z + wi * xi

@@ -122,6 +122,9 @@ def check_labels(y, num_classes=None, n=None, where=""):
         hint = " Use y.ravel() to turn it into shape (N,)." if (y.ndim == 2 and 1 in y.shape) else ""
         if y.ndim == 2 and num_classes is not None and y.shape[1] == num_classes:
             hint = " It looks one-hot encoded: pass integer class ids, e.g. y.argmax(axis=1)."
+        elif y.ndim == 2 and y.shape[1] > 1:
+            hint = (" If these are one-hot rows or probabilities, y.argmax(axis=1) gives the class ids; "
+                    "and check the order of the arguments (predictions first, then labels).")
         raise ShapeError(f"{prefix}labels y must have shape (N,) of integer class ids, "
                          f"but they have shape {_shape_text(y.shape)}.{hint}")
     if y.dtype.kind not in "iu":
@@ -230,6 +233,13 @@ def check_object(obj, kind, name, where="", example=""):
     if isinstance(obj, type):
         raise TypeError(f"{prefix}{name} is the class {obj.__name__}, not {_a(kind)} {kind}: add parentheses to "
                         f"make one, e.g. {obj.__name__}({example}).")
+    if kind == "loss" and hasattr(obj, "params") and hasattr(obj, "forward"):
+        raise TypeError(f"{prefix}{name} is {obj!r}, a model or layer (it has params), not a loss. Check the order "
+                        f"of the arguments: the model comes first, then the loss, e.g. "
+                        f"check_gradients(model, loss, X, y) or train(model, loss, optimizer, X, y).")
+    if kind in ("model", "layer") and type(obj).__module__ == "nnkit.losses":
+        raise TypeError(f"{prefix}{name} is the loss {obj!r}, not a {kind}. Check the order of the arguments: "
+                        f"the model comes first, then the loss.")
     if kind == "loss" and hasattr(obj, "update") and not hasattr(obj, "forward"):
         raise TypeError(f"{prefix}{name} is the optimizer {obj!r}, not a loss. Are the loss and the optimizer "
                         f"swapped? The order is train(model, loss, optimizer, X, y), e.g. "

@@ -38,6 +38,9 @@ def numerical_gradient(f, x, h=1e-5):
     - h: the step of the central difference (f(x + h e_i) - f(x - h e_i)) / (2h).
     Returns an array of x's shape (float64): df/dx_i for every element.
     """
+    if callable(x) and not callable(f):
+        raise TypeError("numerical_gradient(f, x): f must be a function and x an array, but x is a function. "
+                        "Are the arguments swapped? The order is numerical_gradient(f, x).")
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise ShapeError("numerical_gradient: x must be a float NumPy array that f reads, "
                          f"got {type(x).__name__}{'' if not isinstance(x, np.ndarray) else ' of dtype ' + str(x.dtype)}. "

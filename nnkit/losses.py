@@ -5,7 +5,7 @@ batch size.
 """
 import numpy as np
 
-from .errors import ShapeError, check_array, check_labels
+from .errors import ShapeError, check_array, check_finite, check_labels
 from . import functions as F
 
 __all__ = ["SoftmaxCrossEntropy", "MSE", "BinaryCrossEntropy"]
@@ -36,7 +36,11 @@ class SoftmaxCrossEntropy(Loss):
         self.y = None
 
     def forward(self, scores, y):
-        if not isinstance(scores, np.ndarray) or scores.ndim != 2 or scores.shape[1] < 2:
+        if isinstance(scores, np.ndarray) and isinstance(y, np.ndarray) and scores.ndim == 1 and y.ndim == 2:
+            raise ShapeError(f"SoftmaxCrossEntropy: scores must have shape (N, C) and y shape (N,), but scores has "
+                             f"shape {scores.shape} and y {y.shape}. Are the arguments swapped? The order is "
+                             f"forward(scores, y).")
+        if not isinstance(scores, np.ndarray) or scores.ndim != 2 or scores.shape[1] < 2 or scores.dtype.kind != "f":
             scores = check_array(scores, "scores", ndim=2, floating=True, where="SoftmaxCrossEntropy")
             if scores.shape[1] < 2:
                 raise ShapeError("SoftmaxCrossEntropy: scores must have one column per class (at least 2), but "
@@ -76,7 +80,7 @@ class MSE(Loss):
 
     def forward(self, y_hat, t):
         y_hat = check_array(y_hat, "y_hat", floating=True, where="MSE")
-        t = check_array(t, "t", floating=True, where="MSE")
+        t = check_finite(check_array(t, "t", floating=True, where="MSE"), "t", "MSE", what="the targets")
         if y_hat.shape != t.shape:
             raise ShapeError(f"MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat.shape} and "
                              f"t has shape {t.shape}. (N,) and (N, 1) are different on purpose: reshape t with "

@@ -33,7 +33,9 @@ def to_labels(y_hat, logits=False):
         if not logits:
             _check_probabilities(y_hat)
         return (y_hat >= cut).astype(np.int64)
-    raise ShapeError(f"to_labels: expected labels (N,), scores (N, C) or probabilities (N, 1), got shape {y_hat.shape}.")
+    raise ShapeError(f"to_labels: y_hat must be class ids (N,), scores (N, C) or probabilities (N, 1), but it has "
+                     f"shape {y_hat.shape}. Pass the model's output for a batch of rows, or its predictions "
+                     f"model.predict(X).")
 
 
 def _check_probabilities(p):
@@ -66,6 +68,9 @@ def confusion_matrix(y, y_pred, num_classes=None):
     """
     y_pred = to_labels(y_pred)
     y = check_labels(y, n=len(y_pred), where="confusion_matrix")
+    if num_classes is not None:
+        from .errors import check_count
+        num_classes = check_count(num_classes, "num_classes", where="confusion_matrix")
     if num_classes is None:
         num_classes = int(max(y.max(initial=0), y_pred.max(initial=0))) + 1
     check_labels(y, num_classes, where="confusion_matrix")

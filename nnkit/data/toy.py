@@ -4,14 +4,19 @@ Each returns ``X`` of shape (N, 2) and integer labels ``y`` of shape (N,), shuff
 """
 import numpy as np
 
+from ..errors import check_count, check_rate
+
 __all__ = ["two_clouds", "moons", "circles"]
 
 
 def _check_n(n, name, minimum=2):
-    n = int(n)
-    if n < minimum:
-        raise ValueError(f"{name}: n must be at least {minimum}, got {n}.")
-    return n
+    return check_count(n, "n", where=name, minimum=minimum)
+
+
+def _check_seed(seed, name):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"{name}: seed must be a whole number >= 0, but {seed!r} was given. The same seed gives "
+                        f"the same points every time, e.g. seed=0.")
 
 
 def _shuffle(X, y, rng):
@@ -22,6 +27,8 @@ def _shuffle(X, y, rng):
 def two_clouds(n=500, centers=((0.0, 0.0), (3.0, 2.0)), std=1.0, seed=0):
     """Two round Gaussian clouds of ``n`` points each (so N = 2n); class k is centred at ``centers[k]``."""
     n = _check_n(n, "two_clouds", 1)
+    std = check_rate(std, "std", where="two_clouds", example=1.0)
+    _check_seed(seed, "two_clouds")
     centers = np.asarray(centers, dtype=float)
     if centers.shape != (2, 2):
         raise ValueError(f"two_clouds: centers must be two (x, y) points, shape (2, 2); got {centers.shape}.")
@@ -37,6 +44,8 @@ def moons(n=200, noise=0.2, seed=0):
     Class 0: the upper arc (cos t, sin t); class 1: the lower arc (1 - cos t, 0.5 - sin t), t in [0, pi].
     """
     n = _check_n(n, "moons")
+    noise = check_rate(noise, "noise", where="moons", low_inclusive=True, example=0.2)
+    _check_seed(seed, "moons")
     rng = np.random.default_rng(seed)
     n0 = n // 2
     t0 = np.linspace(0, np.pi, n0)
@@ -51,7 +60,9 @@ def circles(n=200, noise=0.1, factor=0.5, seed=0):
     """Two concentric circles of ``n`` points in total: class 0 the outer (radius 1), class 1 the inner
     (radius ``factor``), with Gaussian noise of std ``noise``."""
     n = _check_n(n, "circles")
-    if not 0 < factor < 1:
+    noise = check_rate(noise, "noise", where="circles", low_inclusive=True, example=0.1)
+    _check_seed(seed, "circles")
+    if not isinstance(factor, (int, float, np.integer, np.floating)) or not 0 < factor < 1:
         raise ValueError(f"circles: factor (inner radius / outer radius) must be between 0 and 1, got {factor}.")
     rng = np.random.default_rng(seed)
     n0 = n // 2
