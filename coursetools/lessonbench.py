@@ -64,6 +64,8 @@ def run_lesson(path, timeout=600, env=None):
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:                 # timings of this run only, not the ones saved in the file
+        cell.get("metadata", {}).pop("execution", None)
     kernel_env = dict(os.environ, **(env or {}))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
