@@ -61,7 +61,14 @@ def _solution(exercise):
 
 
 def _task(exercise, func):
-    matches = [t for t in _tasks(exercise) if t.func == func or t.name.split(". ", 1)[1] == func]
+    """The hidden task a wrong answer belongs to: the submissions module's TASK map (cell -> task number), else
+    the task whose function or name is ``func``."""
+    tasks = _tasks(exercise)
+    number = getattr(_submissions(exercise), "TASK", {}).get(func)
+    if number:
+        assert tasks[number - 1].name.startswith(f"{number}. ")
+        return tasks[number - 1]
+    matches = [t for t in tasks if t.func == func or t.name.split(". ", 1)[1] == func]
     assert len(matches) == 1, f"no single hidden task for {func} in {exercise}"
     return matches[0]
 
