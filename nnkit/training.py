@@ -64,16 +64,24 @@ def _check_seed(seed, where):
                         f"given. The same seed gives the same order of examples every time.")
 
 
-def _check_inputs(model, loss, X, y, where, what):
-    """The checks train and evaluate share: model and loss are objects (not classes), X and y numbers
-    with the same number of rows and no NaN or infinity (named as the data they are)."""
+def _check_inputs(model, loss, X, y, where):
+    """The checks train and evaluate share: model and loss are objects (not classes), X and y arrays of
+    numbers with the same number of rows."""
     check_object(model, "model", "model", where, example="...")
     check_object(loss, "loss", "loss", where)
-    X = check_finite(check_array(X, "X", where=where), "X", where, what=f"the {what} inputs")
+    X = check_array(X, "X", where=where)
     y = check_array(y, "y", where=where)
-    check_finite(y, "y", where, what=f"the {what} labels or targets")
     check_same_rows(X, y, where=where)
+    # Labels or targets are small next to X: check them now. X is checked only if a loss comes out NaN.
+    check_finite(y, "y", where, what=f"the {'training' if where == 'train' else 'evaluation'} labels or targets")
     return X, y
+
+
+def _blame_the_data(X, y, names, where, what):
+    """Called when a loss came out NaN or infinite: if the data holds NaN or inf, say so, naming it.
+    (Checked only then, so that a healthy run pays nothing for the check.)"""
+    check_finite(X, names[0], where, what=f"the {what} inputs")
+    check_finite(y, names[1], where, what=f"the {what} labels or targets")
 
 
 def _count_correct(loss, out, yb):
@@ -89,14 +97,20 @@ def evaluate(model, loss, X, y, batch_size=1000):
     Inputs: model (forward only), loss, X (N, D), y (N,) labels or (N, M) targets, batch_size (rows per
     forward pass, to bound memory). Returns (mean loss, accuracy), accuracy None for regression losses.
     """
-    X, y = _check_inputs(model, loss, X, y, "evaluate", "evaluation")
+    X, y = _check_inputs(model, loss, X, y, "evaluate")
     batch_size = check_count(batch_size, "batch_size", where="evaluate")
+    return _evaluate(model, loss, X, y, batch_size, ("X", "y"), "evaluate")
+
+
+def _evaluate(model, loss, X, y, batch_size, names, where):
     total, correct = 0.0, 0
     for Xb, yb in minibatches(X, y, batch_size, shuffle=False):
         out = model.forward(Xb)
         total += loss.forward(out, yb) * len(Xb)
         if _is_classifier(loss):
             correct += _count_correct(loss, out, yb)
+    if not math.isfinite(total):
+        _blame_the_data(X, y, names, where, "evaluation" if names[0] == "X" else "validation")
     acc = correct / len(X) if _is_classifier(loss) else None
     return total / len(X), acc
 
@@ -124,7 +138,7 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     the model's parameters are put back to where they were at the start of that epoch, and
     ``error.history`` holds the finished epochs.
     """
-    X, y = _check_inputs(model, loss, X, y, "train", "training")
+    X, y = _check_inputs(model, loss, X, y, "train")
     X = check_array(X, "X", ndim=2, where="train")
     check_object(optimizer, "optimizer", "optimizer", "train", example="lr=0.01")
     if not hasattr(model, "params") or not hasattr(model, "grads"):
@@ -133,8 +147,10 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     if (X_val is None) != (y_val is None):
         raise ValueError("train: give both X_val and y_val, or neither.")
     if X_val is not None:
-        X_val = check_finite(check_array(X_val, "X_val", ndim=2, where="train"), "X_val", "train",
-                             what="the validation inputs")
+        X_val = check_array(X_val, "X_val", ndim=2, where="train")
+        y_val = check_finite(check_array(y_val, "y_val", where="train"), "y_val", "train",
+                             what="the validation labels or targets")
+        check_same_rows(X_val, y_val, where="train (X_val, y_val)")
         if X_val.shape[1] != X.shape[1]:
             raise ShapeError(f"train: X_val must have {X.shape[1]} columns like X, but it has shape {X_val.shape}.")
     epochs = check_count(epochs, "epochs", where="train")
@@ -162,6 +178,7 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
                     if not math.isfinite(L):
                         for k, p in model.params.items():
                             p[...] = backup[k]
+                        _blame_the_data(X, y, ("X", "y"), "train", "training")
                         raise _diverged(L, optimizer, history, epoch, b + 1, n_batches, step)
                     model.backward(loss.backward())
                     optimizer.update(model.params, model.grads)
@@ -174,7 +191,8 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
                 row = {"epoch": epoch, "loss": total / n, "accuracy": correct / n if classify else None,
                        "val_loss": None, "val_accuracy": None}
                 if X_val is not None:
-                    row["val_loss"], row["val_accuracy"] = evaluate(model, loss, X_val, y_val)
+                    row["val_loss"], row["val_accuracy"] = _evaluate(model, loss, X_val, y_val, 1000,
+                                                                     ("X_val", "y_val"), "train")
                 row["seconds"] = time.perf_counter() - start_time
                 history.append(row)
                 if bar is not None:
