@@ -76,6 +76,10 @@ def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=Fals
         elif isinstance(a, (str, bytes)):
             raise ShapeError(f"{prefix}{name} must be numbers, but the text {a[:40]!r} was given. Write the "
                              f"numbers themselves (3.0, not '3.0'), or convert text with float(...).")
+        elif callable(a):
+            raise ShapeError(f"{prefix}{name} must be an array, but the function {getattr(a, '__name__', a)!r} was "
+                             f"given. Call it to get its result, with parentheses and its argument, e.g. "
+                             f"model.predict(X) instead of model.predict.")
         elif a is None:
             raise ShapeError(f"{prefix}{name} is None, but an array was expected. Did a function forget "
                              f"to `return` its result, or is a variable not set yet?")

@@ -239,6 +239,7 @@ CASES = [
     ("confusion_matrix zero classes", lambda: nnkit.confusion_matrix(np.array([0, 1]), np.array([0, 1]), num_classes=0),
      ValueError, ["num_classes", "at least 1"]),
     ("to_labels None", lambda: to_labels(None), ShapeError, ["y_hat", "return"]),
+    ("accuracy given a method", lambda: nnkit.accuracy(model().predict, y), ShapeError, ["y_hat", "model.predict(X)"]),
     # ------------------------------------------------------------ gradient checking
     ("numerical_gradient list", lambda: nnkit.numerical_gradient(lambda a: 0.0, [1.0, 2.0]), ShapeError,
      ["x", "np.asarray(x, dtype=float)"]),
