@@ -63,7 +63,7 @@ def plot_descent(run, every=None):
     b.semilogy(gap, color="#0072B2", lw=1.5)
     b.set_ylim(1e-8, 1e4)
     b.set_xlabel("step"); b.set_ylabel("loss − best possible loss")
-    b.set_title(f"{run.regime} (limit {run.limit:.6f})")
+    b.set_title(f"η = {run.eta:.4f}: {run.regime} (limit {run.limit:.6f})")
     b.grid(alpha=0.3)
     fig.tight_layout()
     return fig
