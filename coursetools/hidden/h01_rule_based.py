@@ -1,26 +1,75 @@
-"""Hidden tests of exercises/01_rule_based.ipynb, on real MNIST digits in pixel-art form."""
+"""Hidden tests of exercises/01_rule_based.ipynb: other picture sizes, blank and one-pixel pictures, the rules
+graded on real 0s, 1s and 7s from the MNIST *training* set (the notebook only shows test digits; the labels stay
+here), digits that never occur, and shifts in every direction."""
 import numpy as np
 
 import nnkit
-from nnkit.data import mnist_as_pixel_art
+from nnkit.data import PIXEL_TEMPLATES, mnist_as_pixel_art
 from coursetools.grading import Task, Case
 
-_, _, _X, _y = nnkit.load_mnist()
-_P = mnist_as_pixel_art(_X[:40])
 rng = np.random.default_rng(101)
-_ink = [Case((_P[i],), _P[i].sum(axis=1), f"an 8x8 MNIST digit #{i}") for i in (0, 7)]
-_ink.append(Case((np.ones((4, 3), dtype=np.int64),), np.full(4, 3), "a 4x3 all-black image"))
-_acc, _per = [], []
-for n in (1, 37, 500):
-    y = _y[:n]
-    pred = np.where(rng.random(n) < 0.6, y, rng.integers(0, 10, n))
-    _acc.append(Case((pred, y), np.array(np.mean(pred == y)), f"{n} predictions"))
-    per = np.full(10, np.nan)
+
+
+def _box(img):
+    rows, cols = np.flatnonzero(img.any(axis=1)), np.flatnonzero(img.any(axis=0))
+    return np.array([-1, -1, -1, -1]) if len(rows) == 0 else np.array([rows[0], rows[-1], cols[0], cols[-1]])
+
+
+def _per_digit(answers, labels):
+    out = np.full(10, np.nan)
     for d in range(10):
-        if np.any(y == d):
-            per[d] = np.mean(pred[y == d] == d)
-    _per.append(Case((pred, y), per, f"{n} predictions"))
+        if (labels == d).any():
+            out[d] = np.mean(answers[labels == d] == d)
+    return out
 
 
-TASKS = [Task("1. ink_per_row", "ink_per_row", 1, _ink), Task("2. accuracy", "accuracy", 2, _acc, scalar=True),
-         Task("3. per_digit_accuracy", "per_digit_accuracy", 3, _per)]
+def _shift(img, dr, dc):
+    H, W = img.shape
+    out = np.zeros_like(img)
+    for r in range(H):
+        for c in range(W):
+            if 0 <= r + dr < H and 0 <= c + dc < W:
+                out[r + dr, c + dc] = img[r, c]
+    return out
+
+
+X_tr, y_tr, _, _ = nnkit.load_mnist()
+seven = mnist_as_pixel_art(X_tr[np.flatnonzero(y_tr == 7)[:1]])[0]
+one_pixel = np.zeros((6, 9), dtype=int); one_pixel[5, 0] = 1
+odd = (rng.random((6, 5)) < 0.3).astype(int); odd[0] = 0; odd[:, 4] = 0; odd[2, 1] = 1
+_bb = [Case((img,), _box(img), desc) for img, desc in [
+    (seven, "a real 7 as 8 x 8 pixel art"), (odd, "a 6 x 5 picture"), (one_pixel, "a 6 x 9 picture with one pixel, "
+     "in a corner"), (np.zeros((3, 3), dtype=int), "a blank 3 x 3 picture")]]
+
+
+def _accuracy_check(labels, needed):
+    def check(got):
+        acc = float(np.mean(got == labels))
+        if not np.isin(got, [0, 1, 7]).all():
+            return "some answers are not 0, 1 or 7"
+        return None if acc >= needed else f"your rules got {acc:.0%} of these real digits right; {needed:.0%} needed"
+    return check
+
+
+_keep = np.flatnonzero(np.isin(y_tr, [0, 1, 7]))
+_keep = _keep[rng.permutation(len(_keep))[:900]]
+_art, _lab = mnist_as_pixel_art(X_tr[_keep]), y_tr[_keep]
+_mr = [Case((_art[300 * k:300 * (k + 1)],), np.zeros(300), f"300 real 0s, 1s and 7s (sample {k + 1}; {need:.0%} "
+            f"needed)", check=_accuracy_check(_lab[300 * k:300 * (k + 1)], need)) for k, need in enumerate([0.5, 0.6, 0.7])]
+
+_pd = []
+a, l = rng.integers(-1, 10, 200), rng.integers(0, 10, 200)
+a[:100] = l[:100]
+_pd.append(Case((a, l), _per_digit(a, l), "200 answers, every digit present"))
+l2 = rng.choice([2, 5, 9], 30); a2 = np.where(rng.random(30) < 0.6, l2, rng.integers(-1, 10, 30))
+_pd.append(Case((a2, l2), _per_digit(a2, l2), "30 answers, only digits 2, 5 and 9 present"))
+_pd.append(Case((np.array([3]), np.array([3])), _per_digit(np.array([3]), np.array([3])), "one answer"))
+
+_sh = [Case((img, dr, dc), _shift(img, dr, dc), desc) for img, dr, dc, desc in [
+    (PIXEL_TEMPLATES["8x8"][4], 2, -3, "the 8 x 8 drawing of a 4, dr=2, dc=-3"),
+    (rng.integers(0, 2, (5, 7)), -2, 3, "a 5 x 7 picture, dr=-2, dc=3"),
+    (rng.integers(0, 2, (4, 4)), 0, -1, "a 4 x 4 picture, dr=0, dc=-1"),
+    (np.eye(3, 6, dtype=int) + np.eye(3, 6, 1, dtype=int), 2, 5, "a 3 x 6 picture, dr=2, dc=5")]]
+
+TASKS = [Task("1. bounding_box", "bounding_box", 1, _bb), Task("2. my_rule", "rule_answers", 2, _mr),
+         Task("3. per_digit_accuracy", "per_digit_accuracy", 2, _pd), Task("4. shift", "shift", 1, _sh)]
