@@ -1,7 +1,10 @@
 """JupyterLab end to end, as a learner uses it: a real server on a loopback port with a token, lesson 2
 opened with its outputs cleared, Run > Run All Cells from the menu, then: every cell ran, no errors, the
-figures are there, and the learning-rate slider responds. Also the README's own `jupyter lab` command: it serves
-the whole course and opens lesson 1. Every process started is stopped by its id."""
+figures are there, and the learning-rate slider responds. Also a first start exactly as the README says (its
+`jupyter trust`, `jupyter labextension disable` and `jupyter lab` lines, with a fresh HOME and the network
+blocked): lesson 1 opens with the whole course in the file browser, its saved widgets show as widgets (not as
+`HBox(...)` text), no news pop-up appears, and the notebook is not marked modified (nor rewritten on disk)
+after its kernel has started. Every process started is stopped by its id."""
 import json
 import os
 import re
@@ -52,15 +55,21 @@ def _descendants(pid):
     return out
 
 
+def _fresh_env(tmp_path):
+    """A first start: empty HOME, Jupyter config, data (the trust database) and runtime folders."""
+    return dict(os.environ, HOME=str(tmp_path / "home"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
+                JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+
+
 @contextmanager
-def _jupyterlab(args, tmp_path, cwd):
+def _jupyterlab(args, tmp_path, cwd, quiet_news=True):
     """Start ``jupyter lab <args>`` on a free loopback port with a token; yield (url, token); stop it by pid."""
     token, port = secrets.token_hex(16), _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+    env = _fresh_env(tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", *args, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0",
-         "--LabApp.news_url="] + (["--allow-root"] if os.geteuid() == 0 else []),
+         f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+        + (["--LabApp.news_url="] if quiet_news else []) + (["--allow-root"] if os.geteuid() == 0 else []),
         stdout=open(tmp_path / "server.log", "wb"), stderr=subprocess.STDOUT, env=env, cwd=cwd,
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -105,27 +114,75 @@ def lab(tmp_path):
         yield url, token
 
 
-def _readme_lab_args():
-    """The arguments of ``jupyter lab`` in the README's install-and-open command."""
+def _readme_commands():
+    """The ``jupyter ...`` lines of the README's install-and-open block, split into arguments."""
     text = (REPO / "README.md").read_text()
     block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
-    line = next(ln for ln in block.splitlines() if "jupyter lab" in ln)
-    return shlex.split(line.split("jupyter lab", 1)[1])
+    return [shlex.split(line) for line in block.splitlines() if line.startswith("jupyter ")]
 
 
-def test_readme_command_opens_the_first_lesson_with_the_whole_course(tmp_path):
-    # The README's own `jupyter lab ...` arguments, run from the README's folder (no browser needed here:
-    # the REST API shows what the learner's file browser and first tab get).
-    args = _readme_lab_args()
-    with _jupyterlab(args, tmp_path, cwd=REPO) as (url, token):
+def test_first_start_as_the_readme_says(tmp_path):
+    commands = _readme_commands()
+    lab_args = next(c[2:] for c in commands if c[1] == "lab")
+    env = _fresh_env(tmp_path)
+    for c in commands:
+        if c[1] == "trust":                 # signs into the trust database of this test's fresh data folder
+            subprocess.run([sys.executable, "-m", "jupyter", *c[1:]] if "*" not in " ".join(c) else
+                           [sys.executable, "-m", "jupyter", "trust",
+                            *sorted(str(p.relative_to(REPO)) for p in REPO.glob(c[2]))],
+                           cwd=REPO, env=env, check=True, capture_output=True)
+        elif c[1] == "labextension":        # the README writes into the venv; here into the test's own config
+            args = [("--level=user" if a.startswith("--level") else a) for a in c[2:]]
+            subprocess.run([sys.executable, "-m", "jupyter", "labextension", *args], cwd=REPO, env=env, check=True,
+                           capture_output=True)
+    lesson = REPO / "lessons" / "01_rule_based.ipynb"
+    before = lesson.read_bytes()
+    with _jupyterlab(lab_args, tmp_path, cwd=REPO, quiet_news=False) as (url, token):
         listing = json.load(urllib.request.urlopen(f"{url}/api/contents/?token={token}&content=1", timeout=10))
-        names = {item["name"] for item in listing["content"]}
-        assert {"lessons", "exercises", "solutions", "README.md"} <= names, names
-        # the page JupyterLab opens in the learner's browser when it is given a file to open
-        opened = [p.read_text() for p in (tmp_path / "rt").glob("jpserver-file-to-run-*-open.html")]
-        assert opened, "JupyterLab was given no notebook to open"
-        target = re.search(r'http-equiv="refresh" content="1;url=([^"]+)"', opened[0]).group(1)
+        assert {"lessons", "exercises", "solutions", "README.md"} <= {i["name"] for i in listing["content"]}
+        # the page JupyterLab opens in the learner's browser
+        opened = [p for p in (tmp_path / "rt").glob("jpserver-*-open.html")]
+        assert opened, "JupyterLab wrote no page for the browser to open"
+        target = re.search(r'http-equiv="refresh" content="1;url=([^"]+)"', opened[0].read_text()).group(1)
         assert "/lab/tree/lessons/01_rule_based.ipynb?" in target, target
+        with browser_context(viewport=(1366, 768)) as ctx:
+            outside = []
+
+            def route(r):
+                if r.request.url.startswith(url):
+                    r.continue_()
+                else:
+                    outside.append(r.request.url)
+                    r.abort()
+
+            ctx.route("**/*", route)
+            page = ctx.new_page()
+            page.set_default_timeout(60000)
+            page.goto(target.replace("&amp;", "&"))
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached",
+                                   timeout=90000)
+            page.wait_for_timeout(8000)               # JupyterLab updates metadata once the kernel is up
+            state = page.evaluate("""() => ({
+                dirty: document.querySelectorAll('.lm-TabBar-tab.jp-mod-dirty').length,
+                tabs: [...document.querySelectorAll('.jp-NotebookPanel')].length,
+                widgets: document.querySelectorAll('.jp-OutputArea .jupyter-widgets').length,
+                grid: document.querySelectorAll('.jp-OutputArea .widget-gridbox button').length,
+                reprs: [...document.querySelectorAll('.jp-OutputArea-output')]
+                    .filter(o => /^\\s*[HV]Box\\(children=/.test(o.innerText)).length,
+                toasts: [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText),
+                crumbs: (document.querySelector('.jp-BreadCrumbs') || {}).innerText,
+                listed: [...document.querySelectorAll('.jp-DirListing-itemName')].map(e => e.innerText)})""")
+            (REPO / "build" / "screenshots").mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(REPO / "build" / "screenshots" / "jupyterlab_first_start.png"))
+        assert state["tabs"] == 1 and state["dirty"] == 0, f"the fresh lesson is marked modified: {state}"
+        assert state["widgets"] > 0 and state["grid"] >= 64 and state["reprs"] == 0, \
+            f"saved widgets do not show as widgets: {state}"
+        assert not [t for t in state["toasts"] if "news" in t.lower()], f"news pop-up: {state['toasts']}"
+        assert {"lessons", "exercises", "solutions"} <= set(state["listed"]), \
+            f"the file browser does not show the whole course: {state['crumbs']!r} {state['listed']}"
+        assert not outside, f"JupyterLab tried to reach the network: {outside[:3]}"
+    assert lesson.read_bytes() == before, "opening the lesson rewrote the file"
 
 
 def test_run_all_cells_in_jupyterlab(lab):
