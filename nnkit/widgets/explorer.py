@@ -4,7 +4,6 @@ Logic (plain Python, tested): ``Explorer`` holds the landscape, start point, lea
 number of steps, and recomputes the path whenever one of them is set. View: ``explorer_widget()`` with
 dropdowns and sliders, and a play button that animates the ball step by step.
 """
-import numpy as np
 
 from ..landscape import LANDSCAPES, descend, plot_optimizer_paths
 
