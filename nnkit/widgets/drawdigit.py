@@ -222,7 +222,7 @@ def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None
     n = len(images)
     ncols = ncols or n
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(2 * nrows, ncols, figsize=(1.7 * ncols, 3.0 * nrows),
+    fig, axes = plt.subplots(2 * nrows, ncols, figsize=(min(1.55 * ncols, 9.4) + 0.6, 3.3 * nrows),
                              gridspec_kw={"height_ratios": [1.0, 0.8] * nrows}, squeeze=False)
     for k in range(nrows * ncols):
         r, c = divmod(k, ncols)
@@ -235,15 +235,19 @@ def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None
         best = int(np.argmax(probs[k]))
         title = titles[k] if titles is not None else f"→ {best} ({probs[k, best]:.0%})"
         if labels is not None:
-            title = f"true {labels[k]}, " + title
+            title = f"{labels[k]} → {best}\n({probs[k, best]:.0%})"
         wrong = labels is not None and best != labels[k]
-        ax_img.set_title(title, fontsize=8, color="crimson" if wrong else "black")
-        colors = ["tab:orange" if d == best else "tab:blue" for d in range(10)]
-        ax_bar.bar(range(10), probs[k], color=colors)
-        ax_bar.set_ylim(0, 1); ax_bar.set_xticks(range(10))
-        ax_bar.tick_params(labelsize=7)
+        ax_img.set_title(title, fontsize=12, color="#D55E00" if wrong else "black",
+                         fontweight="bold" if wrong else "normal")
+        colors = ["#E69F00" if d == best else "#0072B2" for d in range(10)]
+        ax_bar.bar(range(10), probs[k], color=colors, hatch=None)
+        ax_bar.bar([best], probs[k, best], color="#E69F00", edgecolor="black", hatch="//")   # not by colour alone
+        ax_bar.set_ylim(0, 1); ax_bar.set_xticks(range(0, 10, 3))
+        ax_bar.tick_params(labelsize=12)
         if c:
             ax_bar.set_yticklabels([])
+        else:
+            ax_bar.set_ylabel("probability", fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -259,8 +263,8 @@ def draw_digit_widget(model, transform=None, start="7"):
         sketch.set_grid(EXAMPLE_SKETCHES[start])
     cell = W.Layout(width="20px", height="20px", padding="0", margin="0")
     buttons = []
-    bars = [W.FloatProgress(value=0, min=0, max=1, description=str(d), layout=W.Layout(width="260px"))
-            for d in range(10)]
+    bars = [W.FloatProgress(value=0, min=0, max=1, description=str(d), layout=W.Layout(width="260px"),
+                            style={"description_width": "24px"}) for d in range(10)]
     verdict = W.HTML()
     seen = W.Output()
 
@@ -278,9 +282,9 @@ def draw_digit_widget(model, transform=None, start="7"):
         with seen:
             seen.clear_output(wait=True)
             import matplotlib.pyplot as plt
-            fig, ax = plt.subplots(figsize=(1.6, 1.6), dpi=80)
+            fig, ax = plt.subplots(figsize=(1.8, 2.0), dpi=100)
             ax.imshow(sketch.image(), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title("what it sees", fontsize=8); ax.axis("off")
+            ax.set_title("what it sees", fontsize=13); ax.axis("off")
             plt.show()
 
     def on_click(b):
@@ -296,7 +300,11 @@ def draw_digit_widget(model, transform=None, start="7"):
             paint(b, sketch.grid[r, c])
             b.on_click(on_click)
             buttons.append(b)
-    grid = W.GridBox(buttons, layout=W.Layout(grid_template_columns=f"repeat({GRID}, 20px)", grid_gap="1px"))
+    # explicit sizes: without them a saved page (the slides) squeezes the grid's column to nothing
+    side = f"{GRID * 20 + (GRID - 1)}px"
+    grid = W.GridBox(buttons, layout=W.Layout(grid_template_columns=f"repeat({GRID}, 20px)",
+                                              grid_template_rows=f"repeat({GRID}, 20px)", grid_gap="1px",
+                                              width=side, min_width=side, height=side))
     clear = W.Button(description="clear")
 
     def on_clear(_):
@@ -307,4 +315,8 @@ def draw_digit_widget(model, transform=None, start="7"):
 
     clear.on_click(on_clear)
     refresh()
-    return W.HBox([W.VBox([grid, clear]), W.VBox([verdict, seen]), W.VBox(bars)])
+    fixed = dict(flex="0 0 auto", margin="0 12px 0 0")
+    return W.HBox([W.VBox([grid, clear], layout=W.Layout(width=f"{GRID * 21 + 4}px", **fixed)),
+                   W.VBox([verdict, seen], layout=W.Layout(width="190px", **fixed)),
+                   W.VBox(bars, layout=W.Layout(width="300px", flex="0 0 auto"))],
+                  layout=W.Layout(flex_flow="row nowrap", align_items="flex-start"))
