@@ -81,14 +81,15 @@ class Linear(Layer):
       sigmoid), "small" (std 0.01) or "zeros"; b starts at zero. Or give ``W`` (D, M) and ``b`` (M,).
     - seed: seed of the random initial weights; dtype: np.float64 (default) or np.float32.
 
-    params: W (D, M), b (M,); grads: the same keys and shapes.
-    forward(X): X (N, D) -> out (N, M).
-    backward(dout, need_dX=True): dout (N, M) = dL/dout ->
+    Returns (the layer's two methods):
+    - forward(X): X (N, D) -> out (N, M).
+    - backward(dout, need_dX=True): dout (N, M) = dL/dout ->
         dW = X^T dout      (D, M)     slides (one example, column vectors): delta_W = delta_p x^T
         db = sum_n dout    (M,)       slides: delta_b = delta_p
         returns dX = dout W^T (N, D)  slides: delta_x = W^T delta_p
       With ``need_dX=False`` it returns None and skips that product: Sequential asks for this in its first
       layer, whose input is the data itself (nobody needs dL/d(pixels) to train).
+    params: W (D, M), b (M,); grads: the same keys and shapes, filled by backward.
     """
 
     def __init__(self, D, M, *, init="he", seed=0, dtype=np.float64, W=None, b=None):
@@ -136,9 +137,10 @@ class Linear(Layer):
 class ReLU(Layer):
     """ReLU(X) = max(X, 0), element-wise. Lesson 5 (the function), backward in Lesson 6.
 
-    forward(X): X (N, D) -> out (N, D); keeps the mask X > 0.
-    backward(dout): dout (N, D) -> dX = dout * (X > 0) (N, D): the gradient passes where the input was
-    positive and stops elsewhere (at exactly 0 too: the derivative used there is 0).
+    Inputs: none (no parameters). Returns (the layer's two methods):
+    - forward(X): X (N, D) -> out (N, D); keeps the mask X > 0.
+    - backward(dout): dout (N, D) -> dX = dout * (X > 0) (N, D): the gradient passes where the input was
+      positive and stops elsewhere (at exactly 0 too: the derivative used there is 0).
     """
 
     def __init__(self):
@@ -160,8 +162,9 @@ class ReLU(Layer):
 class Sigmoid(Layer):
     """out = sigmoid(X) = 1 / (1 + exp(-X)), element-wise. Lesson 4 (the function), Lesson 5 (as a layer).
 
-    forward(X): X (N, D) -> out (N, D), kept for backward.
-    backward(dout): dout (N, D) -> dX = dout * out * (1 - out) (N, D).
+    Inputs: none (no parameters). Returns (the layer's two methods):
+    - forward(X): X (N, D) -> out (N, D), kept for backward.
+    - backward(dout): dout (N, D) -> dX = dout * out * (1 - out) (N, D).
     """
 
     def __init__(self):
@@ -183,8 +186,9 @@ class Sigmoid(Layer):
 class Tanh(Layer):
     """out = tanh(X), element-wise. Lesson 5.
 
-    forward(X): X (N, D) -> out (N, D), kept for backward.
-    backward(dout): dout (N, D) -> dX = dout * (1 - out^2) (N, D).
+    Inputs: none (no parameters). Returns (the layer's two methods):
+    - forward(X): X (N, D) -> out (N, D), kept for backward.
+    - backward(dout): dout (N, D) -> dX = dout * (1 - out^2) (N, D).
     """
 
     def __init__(self):

@@ -21,6 +21,8 @@ class Sequential:
 
     Inputs: the layers, e.g. ``Sequential(Linear(784, 100), ReLU(), Linear(100, 10))`` (or one list of them).
     Each layer meets the contract written in :class:`nnkit.Layer`.
+    Returns a model: ``forward(X)`` X (N, D) -> out (N, C); ``backward(dout)`` fills the layers' grads;
+    ``predict(X)`` class ids (N,); ``predict_proba(X)`` probabilities (N, C), or (N,) for one output.
 
     ``params`` and ``grads`` are dicts named as lesson 6 names them: the k-th layer that has parameters
     contributes ``W{k}`` and ``b{k}`` (W1, b1, W2, b2, ...; a parameter "gamma" of your own layer would

@@ -65,7 +65,10 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Plain gradient descent (Lesson 2): w <- w - lr * dw."""
+    """Plain gradient descent (Lesson 2): w <- w - lr * dw.
+
+    Inputs: lr > 0 (default 0.01). ``update(params, grads)`` changes every params array in place; returns None.
+    """
 
     def __init__(self, lr=0.01):
         super().__init__(lr)
@@ -77,6 +80,9 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Gradient descent with momentum, a heavy ball rolling downhill (Lesson 3):
     v <- momentum * v - lr * dw ;  w <- w + v
+
+    Inputs: lr > 0 (default 0.01); momentum in [0, 1) (default 0.9: the ball keeps 90 % of its speed).
+    ``update(params, grads)`` changes every params array in place; returns None. v starts at zero.
     """
 
     def __init__(self, lr=0.01, momentum=0.9):
@@ -94,6 +100,9 @@ class Momentum(Optimizer):
 class AdaGrad(Optimizer):
     """AdaGrad (Lesson 3): each weight gets its own step size that shrinks as its squared gradients add up.
     h <- h + dw^2 ;  w <- w - lr * dw / (sqrt(h) + eps)
+
+    Inputs: lr > 0 (default 0.01); eps > 0 (default 1e-8, keeps the first division finite).
+    ``update(params, grads)`` changes every params array in place; returns None. h starts at zero.
     """
 
     def __init__(self, lr=0.01, eps=1e-8):
@@ -111,6 +120,9 @@ class Adam(Optimizer):
     m <- b1 m + (1 - b1) dw ;  v <- b2 v + (1 - b2) dw^2
     m_hat = m / (1 - b1^t) ;  v_hat = v / (1 - b2^t) ;  w <- w - lr * m_hat / (sqrt(v_hat) + eps)
     t counts the updates, starting at 1.
+
+    Inputs: lr > 0 (default 1e-3); beta1, beta2 in [0, 1) (defaults 0.9 and 0.999); eps > 0 (default 1e-8).
+    ``update(params, grads)`` changes every params array in place; returns None. m and v start at zero.
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

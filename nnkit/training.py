@@ -18,7 +18,7 @@ def minibatches(X, y, batch_size, seed=0, shuffle=True):
 
     Inputs: X (N, ...), y (N, ...) with the same number of rows; batch_size >= 1; seed, an int or a
     np.random.Generator (a Generator draws a new order each time); shuffle=False keeps the given order.
-    Yields (X_batch, y_batch) pairs, batch_size rows each (the last one fewer when N is not a multiple).
+    Returns (yields) (X_batch, y_batch) pairs, batch_size rows each (the last one fewer when N is not a multiple).
     """
     X = check_array(X, "X", where="minibatches")
     y = check_array(y, "y", where="minibatches")
@@ -32,7 +32,12 @@ def minibatches(X, y, batch_size, seed=0, shuffle=True):
 
 
 class History(list):
-    """One dict per epoch: epoch, loss, accuracy, val_loss, val_accuracy, seconds."""
+    """What ``train`` returns (Lesson 6): a list with one dict per epoch, keys epoch, loss, accuracy,
+    val_loss, val_accuracy (None where not measured) and seconds.
+
+    Inputs: the rows (normally made by ``train``; lesson 6 also builds one from its own loop).
+    Returns a list; ``as_dict()`` gives the columns, ``print(history)`` a table.
+    """
 
     def as_dict(self):
         """Column view: {"loss": [...], "accuracy": [...], ...}."""
