@@ -3,8 +3,9 @@
     python -m coursetools build-exercises [--check]      solutions/*.ipynb -> exercises/*.ipynb
 
 In a solution notebook, code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
-``raise NotImplementedError()`` (at the same indentation), code between ``### BEGIN HIDDEN TESTS`` and
-``### END HIDDEN TESTS`` is removed, outputs and execution counts are cleared, and the cells keep their
+``raise NotImplementedError("Task N: write NAME (replace this line with your code)")`` at the same
+indentation (N from the "## Task N" heading above, NAME the function or method it sits in); code between
+``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` is removed; outputs and execution counts are cleared, and the cells keep their
 nbgrader metadata (schema 3: grade_id, points, solution/grade/locked), so the exercise works with nbgrader.
 """
 import argparse
@@ -13,22 +14,83 @@ import re
 from pathlib import Path
 
 from .paths import REPO
-_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
-_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n.*?^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)", re.M | re.S)
+
+# A marker is a comment on a line of its own, as in nbgrader: "### BEGIN SOLUTION", "### END HIDDEN TESTS", ...
+_MARKER = re.compile(r"^([ \t]*)###[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN TESTS)[ \t]*$")
+_ANY_MARKER = re.compile(r"(BEGIN|END)[ \t]+(SOLUTION|HIDDEN TESTS)")
+_TASK = re.compile(r"^#+[ \t]*Task[ \t]+(\d+)\b", re.M)
+_DEF = re.compile(r"^([ \t]*)def[ \t]+(\w+)")
+_CLASS = re.compile(r"^([ \t]*)class[ \t]+(\w+)")
+_ADD_METHOD = re.compile(r"^[ \t]*@add_method\((\w+)\)")
 
 
-def strip_source(source):
-    """Solution code -> ``raise NotImplementedError()``; hidden tests -> nothing."""
-    if source.count("### BEGIN SOLUTION") != source.count("### END SOLUTION"):
-        raise ValueError("unbalanced ### BEGIN SOLUTION / ### END SOLUTION markers")
-    out = _SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError(){m.group(2)}", source)
-    return _HIDDEN.sub("", out)
+def _name_before(lines):
+    """The function the code above a marker belongs to: 'f', 'Class.method' (by indentation or by an
+    @add_method(Class) decorator), or None at the top level of a cell."""
+    for k in range(len(lines) - 1, -1, -1):
+        m = _DEF.match(lines[k])
+        if not m:
+            continue
+        name, indent = m.group(2), len(m.group(1).expandtabs())
+        if k > 0 and _ADD_METHOD.match(lines[k - 1]):
+            return f"{_ADD_METHOD.match(lines[k - 1]).group(1)}.{name}"
+        for j in range(k - 1, -1, -1):
+            c = _CLASS.match(lines[j])
+            if c and len(c.group(1).expandtabs()) < indent:
+                return f"{c.group(2)}.{name}"
+        return name
+    return None
+
+
+def stub_message(task, name):
+    """What the learner's NotImplementedError says: which task, which function."""
+    what = f"write {name}" if name else "write this part"        # names are identifiers: no quotes to escape
+    return f"Task {task}: {what} (replace this line with your code)" if task else f"{what[0].upper()}{what[1:]} " \
+           f"(replace this line with your code)"
+
+
+def strip_source(source, task=None):
+    """Solution code -> ``raise NotImplementedError("Task N: write NAME ...")`` at the marker's indentation;
+    hidden tests -> nothing. Line-based like nbgrader's ClearSolutions: a marker must be a line of its own, and
+    a marker inside an open region (nested), an END without its BEGIN, or a BEGIN never closed is an error
+    (ValueError naming the line), so no solution line can slip into an exercise."""
+    lines = source.splitlines(keepends=True)
+    out, open_ = [], None                     # open_: (kind, line number)
+    for no, line in enumerate(lines, 1):
+        m = _MARKER.match(line.rstrip("\r\n"))
+        if not m:
+            if _ANY_MARKER.search(line):
+                raise ValueError(f"line {no}: a BEGIN/END SOLUTION or HIDDEN TESTS marker must be a comment on a line "
+                                 f"of its own ('### BEGIN SOLUTION'), got {line.strip()!r}")
+            if open_ is None:
+                out.append(line)
+            continue
+        indent, what, kind = m.groups()
+        if what == "BEGIN":
+            if open_:
+                raise ValueError(f"line {no}: ### BEGIN {kind} inside the ### BEGIN {open_[0]} of line {open_[1]}; "
+                                 f"markers cannot nest: close the first region with ### END {open_[0]}")
+            open_ = (kind, no)
+            if kind == "SOLUTION":
+                message = stub_message(task, _name_before(lines[:no - 1]))
+                out.append(f'{indent}raise NotImplementedError("{message}")\n')
+        else:
+            if not open_ or open_[0] != kind:
+                raise ValueError(f"line {no}: ### END {kind} without a ### BEGIN {kind} before it")
+            open_ = None
+    if open_:
+        raise ValueError(f"line {open_[1]}: ### BEGIN {open_[0]} is never closed by ### END {open_[0]}")
+    text = "".join(out)
+    if text.endswith("\n") and not source.endswith("\n"):
+        text = text[:-1]
+    return text
 
 
 def make_exercise(nb):
-    """A solution notebook (nbformat node) -> the student's exercise notebook."""
+    """A solution notebook (nbformat node) -> the student's exercise notebook. A stub names the task of the
+    nearest "## Task N" heading above it and the function it sits in."""
     ex = copy.deepcopy(nb)
-    ids = set()
+    ids, task = set(), None
     for i, cell in enumerate(ex.cells):
         meta = cell.metadata.get("nbgrader")
         if meta:
@@ -36,13 +98,21 @@ def make_exercise(nb):
             if not gid or gid in ids:
                 raise ValueError(f"cell {i + 1}: nbgrader grade_id {gid!r} is missing or not unique")
             ids.add(gid)
-        if cell.cell_type == "code":
-            try:
-                cell.source = strip_source(cell.source)
-            except ValueError as exc:
-                raise ValueError(f"cell {i + 1}: {exc}") from None
-            cell.outputs = []
-            cell.execution_count = None
+        if cell.cell_type == "markdown":
+            found = _TASK.findall(cell.source)
+            task = int(found[-1]) if found else task
+            continue
+        if cell.cell_type != "code":
+            continue
+        if _ANY_MARKER.search(cell.source) and not (meta or {}).get("solution") and "HIDDEN TESTS" not in cell.source:
+            raise ValueError(f"cell {i + 1}: solution markers in a cell whose nbgrader metadata is not solution: true "
+                             f"(nbgrader would leave the solution in the exercise)")
+        try:
+            cell.source = strip_source(cell.source, task)
+        except ValueError as exc:
+            raise ValueError(f"cell {i + 1}: {exc}") from None
+        cell.outputs = []
+        cell.execution_count = None
     ex.metadata.pop("widgets", None)
     return ex
 

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from coursetools.exercises import build_exercises, make_exercise, strip_source
+from coursetools.grading import load_exercise
 from coursetools.paths import HIDDEN_DIR, REPO
 from coursetools.release import TEMPLATE, make_release
 
@@ -24,9 +25,61 @@ def test_every_solution_has_an_up_to_date_exercise():
 
 def test_strip_source():
     src = "def f(x):\n    ### BEGIN SOLUTION\n    return x + 1\n    ### END SOLUTION\n\n### BEGIN HIDDEN TESTS\nassert f(1) == 2\n### END HIDDEN TESTS\nprint('ok')\n"
-    assert strip_source(src) == "def f(x):\n    raise NotImplementedError()\n\nprint('ok')\n"
-    with pytest.raises(ValueError, match="unbalanced"):
-        strip_source("### BEGIN SOLUTION\nx = 1\n")
+    assert strip_source(src, task=3) == ('def f(x):\n    raise NotImplementedError("Task 3: write f (replace this line '
+                                         'with your code)")\n\nprint(\'ok\')\n')
+    method = "class V:\n    def add(self, o):\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n"
+    assert 'NotImplementedError("Task 1: write V.add' in strip_source(method, task=1)
+    attached = "@add_method(V)\ndef tanh(self):\n    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION"
+    assert strip_source(attached, task=2).endswith('raise NotImplementedError("Task 2: write V.tanh (replace this line with your code)")')
+
+
+@pytest.mark.parametrize("src, message", [
+    ("### BEGIN SOLUTION\nx = 1\n", "line 1: ### BEGIN SOLUTION is never closed"),
+    ("### BEGIN SOLUTION\nx = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n### END SOLUTION\n", "line 3: .*cannot nest"),
+    ("### BEGIN SOLUTION\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS\n### END SOLUTION\n", "line 2: .*cannot nest"),
+    ("x = 1\n### END SOLUTION\n", "line 2: ### END SOLUTION without a ### BEGIN SOLUTION"),
+    ("### BEGIN SOLUTION\nx = 1\n### END HIDDEN TESTS\n", "line 3: ### END HIDDEN TESTS without"),
+    ("x = 1  ### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n", "line 1: .*on a line of its own"),
+])
+def test_strip_source_rejects_nested_unterminated_and_stray_markers(src, message):
+    # nbgrader's ClearSolutions refuses these too; the old regex silently kept the solution of a nested region
+    with pytest.raises(ValueError, match=message):
+        strip_source(src)
+
+
+def test_markers_outside_a_solution_cell_are_refused():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")])
+    nb.cells[0].metadata["nbgrader"] = {"grade": False, "grade_id": "a", "locked": True, "schema_version": 3, "solution": False}
+    with pytest.raises(ValueError, match="not solution: true"):
+        make_exercise(nb)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_stub_names_its_task_and_function(path):
+    ex = make_exercise(nbformat.read(str(path), as_version=4))
+    task, stubs = None, 0
+    for cell in ex.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## Task "):
+            task = int(cell.source.split()[2])
+        for line in cell.source.splitlines():
+            if "NotImplementedError" in line and cell.metadata["nbgrader"]["solution"]:
+                stubs += 1
+                assert f'NotImplementedError("Task {task}: write ' in line, line
+    assert stubs >= 4
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_points_agree_between_notebook_task_text_and_hidden_tests(path):
+    """The k-th graded cell, the k-th "## Task k (P points)" heading and the k-th hidden task carry the same points."""
+    nb = nbformat.read(str(path), as_version=4)
+    graded = [c.metadata["nbgrader"]["points"] for c in nb.cells if c.metadata["nbgrader"].get("grade")]
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Task ")]
+    tasks = load_exercise(path.stem)
+    assert 4 <= len(tasks) <= 6 and len(graded) == len(headings) == len(tasks)
+    for k, (points, heading, task) in enumerate(zip(graded, headings, tasks), 1):
+        assert task.name.startswith(f"{k}. ") and heading.startswith(f"## Task {k} (")
+        assert points == task.points, f"{path.name} task {k}: notebook {points} points, hidden tests {task.points}"
+        assert f"({points:g} point" in heading, heading
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
@@ -67,13 +120,25 @@ def test_student_release_has_no_solutions_hidden_tests_or_instructor_code(tmp_pa
         assert h.name not in names                          # no hidden-test file under any folder
         assert h.read_text().splitlines()[0] not in blob    # nor its text pasted elsewhere
     for sol in sorted((REPO / "solutions").glob("*.ipynb")):
-        exercise = (out / "exercises" / sol.name).read_text()
+        # the exercise's code must hold no line of any solution region (task texts and hints may quote a given
+        # line of the specification, such as the seeded initialisation, so they are not searched)
+        exercise = nbformat.read(str(out / "exercises" / sol.name), as_version=4)
+        code = "\n".join(c.source for c in exercise.cells if c.cell_type == "code")
         nb = nbformat.read(str(sol), as_version=4)
+        inside, outside = [], []          # solution-region lines; code lines given outside every region
         for cell in nb.cells:
-            if "### BEGIN SOLUTION" in cell.source:
-                body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
-                lines = [ln.strip() for ln in body.splitlines() if len(ln.strip()) > 25]
-                assert not any(ln in exercise for ln in lines), f"solution line of {sol.name} in its exercise"
+            if cell.cell_type != "code":
+                continue
+            parts = cell.source.split("### BEGIN SOLUTION")
+            outside += parts[0].splitlines()
+            for region in parts[1:]:
+                body, _, rest = region.partition("### END SOLUTION")
+                inside += body.splitlines()
+                outside += rest.splitlines()
+        given = {ln.strip() for ln in outside}
+        lines = {ln.strip() for ln in inside if len(ln.strip()) > 12} - given   # e.g. a seeded rng line in both
+        leaked = [ln for ln in lines if ln in code]
+        assert lines and not leaked, f"solution lines of {sol.name} in its exercise: {leaked}"
 
 
 def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
