@@ -11,7 +11,7 @@ from .errors import ShapeError, check_array
 
 __all__ = ["show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
            "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
-           "use_course_style", "OKABE_ITO", "MARKERS", "LINESTYLES"]
+           "use_course_style", "plot_delta_rule", "OKABE_ITO", "MARKERS", "LINESTYLES"]
 
 
 def _plt():
@@ -185,6 +185,35 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
         ax.set_title(title)
     return fig
 
+
+def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is Δp times that pixel"):
+    """The weight change of one example as a grid: rows are pixels x (D,), columns are scores Δp (C,).
+
+    Cell (i, j) is x_i Δp_j (code: ``np.outer(x, delta_p)``, shape (D, C)). The pixel values are written
+    down the left, Δp along the top, so a white pixel's row of zeros and a black pixel's copy of Δp show.
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    delta_p = np.asarray(delta_p, dtype=float).ravel()
+    plt = _plt()
+    D, C = len(x), len(delta_p)
+    dW = np.outer(x, delta_p)
+    fig, ax = _fig_ax(ax, (0.62 * C + 2.2, 0.42 * D + 1.8))
+    lim = float(np.abs(dW).max()) or 1.0
+    im = ax.imshow(dW, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
+    for i in range(D):
+        for j in range(C):
+            if dW[i, j] != 0:
+                ax.text(j, i, f"{dW[i, j]:.1f}", ha="center", va="center", fontsize=10,
+                        color="white" if abs(dW[i, j]) > 0.6 * lim else "black")
+    ax.set_xticks(range(C)); ax.set_xticklabels([f"{v:+.1f}" for v in delta_p], rotation=90)
+    ax.set_yticks(range(D)); ax.set_yticklabels([f"x{i} = {v:g}" for i, v in enumerate(x)])
+    ax.xaxis.tick_top(); ax.xaxis.set_label_position("top")
+    ax.set_xlabel("Δp of digit 0 … 9"); ax.set_ylabel("pixel")
+    fig.colorbar(im, ax=ax, fraction=0.05, label="ΔW")
+    if title:
+        ax.set_title(title, pad=12, y=-0.12)
+    fig.tight_layout()
+    return fig
 
 # ---------------------------------------------------------------- lessons 4-7
 def plot_activations(x=None):
