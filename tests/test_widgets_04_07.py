@@ -236,3 +236,57 @@ def test_views_build_and_react_without_a_browser():
     assert "crimson" in box.children[2].value
     box.children[0].children[0].value = "a * b"
     assert box.children[2].value == ""
+
+
+# ---------------------------------------------------------------- lesson 5: the source's experiment
+def test_source_moons_is_make_moons_after_seed_0():
+    from nnkit.widgets.hidden import source_moons
+    X, y = source_moons(200, noise=0.2, seed=0)
+    assert X.shape == (200, 2) and sorted(np.bincount(y)) == [100, 100]
+    # without noise the points lie exactly on the two arcs: upper (class 0) and lower (class 1)
+    X0, y0 = source_moons(200, noise=0.0, seed=0)
+    up = np.hypot(X0[y0 == 0, 0], X0[y0 == 0, 1])
+    low = np.hypot(X0[y0 == 1, 0] - 1, X0[y0 == 1, 1] - 0.5)
+    assert np.allclose(up, 1) and np.allclose(low, 1) and np.all(X0[y0 == 1, 1] <= 0.5 + 1e-12)
+    assert not np.array_equal(source_moons(200, 0.2, seed=1)[0], X)
+
+
+def test_fit_source_recipe_reproduces_the_sources_printed_losses():
+    # The first two losses the source printed (3 tanh units, 20,000 passes; here only the first 1,001):
+    # both must come back to six decimals, or the data, the initialisation or the update differ.
+    from nnkit.widgets.hidden import source_moons, fit_source_recipe
+    X, y = source_moons(200, noise=0.2, seed=0)
+    fit = fit_source_recipe(X, y, 3, passes=1001)
+    assert [round(loss, 6) for _, loss in fit.trace] == [0.432387, 0.068947]
+    assert fit.accuracy >= 0.95 and fit.predict(X).shape == (200,)
+
+
+def test_fit_source_recipe_gradient_is_the_summed_loss_gradient():
+    # one pass by hand: the update must be -epsilon * (numerical gradient of N * data loss + reg/2 |W|^2)
+    from nnkit.widgets.hidden import source_moons, fit_source_recipe
+    X, y = source_moons(20, noise=0.2, seed=3)
+    start = fit_source_recipe(X, y, 4, passes=0, every=0)
+    after = fit_source_recipe(X, y, 4, passes=1, every=0, epsilon=1e-3)
+    W1, b1, W2, b2 = (a.copy() for a in (start.W1, start.b1, start.W2, start.b2))
+
+    def total(_=None):
+        s = np.tanh(X @ W1 + b1) @ W2 + b2
+        s = s - s.max(1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(1, keepdims=True))
+        return -logp[np.arange(len(y)), y].sum() + 0.005 * ((W1 ** 2).sum() + (W2 ** 2).sum())
+    g = nnkit.numerical_gradient(total, W1)
+    assert np.allclose((start.W1 - after.W1) / 1e-3, g, rtol=1e-4, atol=1e-6)
+
+
+def test_drawing_widget_has_fixed_sizes_for_saved_pages():
+    pytest.importorskip("ipywidgets")
+    from nnkit.widgets.drawdigit import draw_digit_widget
+    model = nnkit.mlp([784, 10, 10], seed=0)
+    box = draw_digit_widget(model)
+    grid_col, seen_col, bars_col = box.children
+    grid = grid_col.children[0]
+    assert len(grid.children) == 14 * 14
+    assert grid.layout.width and grid.layout.min_width and grid_col.layout.width, \
+        "without explicit widths a saved page squeezes the grid to nothing"
+    assert all(col.layout.flex == "0 0 auto" for col in box.children)
+    assert len(bars_col.children) == 10
