@@ -132,19 +132,19 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     if cm.shape[0] != cm.shape[1]:
         raise ShapeError(f"plot_confusion_matrix: cm must be square (C, C), got {cm.shape}.")
     C = len(cm)
-    fig, ax = _fig_ax(ax, (0.75 * C + 1.6, 0.7 * C + 1.4))
+    fig, ax = _fig_ax(ax, (0.62 * C + 1.4, 0.55 * C + 0.9))
     names = class_names or [str(i) for i in range(C)]
     off = cm.astype(float).copy()
     np.fill_diagonal(off, np.nan)      # colour the mistakes; the diagonal would drown them
     vmax = max(np.nanmax(off) if C > 1 else 1.0, 1.0)
-    cmap = _plt().get_cmap("Oranges").copy()
-    cmap.set_bad("0.85")               # the diagonal
+    cmap = _plt().get_cmap("Oranges").with_extremes(bad="0.85")   # grey: the diagonal
     ax.imshow(off, cmap=cmap, vmin=0, vmax=vmax)
-    size = 15 if C <= 10 else 10
+    digits = len(str(int(np.abs(cm).max())))
+    size = min(15.0, 34.0 / (0.62 * digits)) * min(1.0, 10 / C)   # the widest count fits its cell
     for i in range(C):
         for j in range(C):
             dark = i != j and off[i, j] > 0.6 * vmax
-            ax.text(j, i, str(int(cm[i, j])), ha="center", va="center", fontsize=size - (2 if i == j else 0),
+            ax.text(j, i, str(int(cm[i, j])), ha="center", va="center", fontsize=size,
                     color="white" if dark else "black", fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(C)); ax.set_xticklabels(names)
     ax.set_yticks(range(C)); ax.set_yticklabels(names)
@@ -197,13 +197,13 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     plt = _plt()
     D, C = len(x), len(delta_p)
     dW = np.outer(x, delta_p)
-    fig, ax = _fig_ax(ax, (0.62 * C + 2.2, 0.42 * D + 1.8))
+    fig, ax = _fig_ax(ax, (0.66 * C + 2.2, 0.33 * D + 1.5))
     lim = float(np.abs(dW).max()) or 1.0
     im = ax.imshow(dW, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
     for i in range(D):
         for j in range(C):
             if dW[i, j] != 0:
-                ax.text(j, i, f"{dW[i, j]:.1f}", ha="center", va="center", fontsize=10,
+                ax.text(j, i, f"{dW[i, j]:.1f}", ha="center", va="center", fontsize=11.5,
                         color="white" if abs(dW[i, j]) > 0.6 * lim else "black")
     ax.set_xticks(range(C)); ax.set_xticklabels([f"{v:+.1f}" for v in delta_p], rotation=90)
     ax.set_yticks(range(D)); ax.set_yticklabels([f"x{i} = {v:g}" for i, v in enumerate(x)])

@@ -39,3 +39,52 @@ def test_least_squares_limit_and_regimes():
 def test_least_squares_shape_errors():
     with pytest.raises(ShapeError, match="do not fit"):
         least_squares_descent(X, t, np.ones(3), 0.01, 5)
+
+
+# ---------------------------------------------------------------- the valley of lessons 2 and 3
+from nnkit.landscape import least_squares_solution, steps_to_reach, plot_valley, plot_paths   # noqa: E402
+
+
+def test_least_squares_descent_with_nnkit_optimizers():
+    plain, _ = least_squares_descent(X, t, np.ones(2), 0.02, 50)
+    sgd, _ = least_squares_descent(X, t, np.ones(2), 0.02, 50, optimizer="sgd")
+    assert np.allclose(plain, sgd)                       # nnkit.SGD is the plain step w - eta * gradient
+    w_best, e_min = least_squares_solution(X, t)
+    assert np.allclose(w_best, [1.05, 0.05]) and e_min == pytest.approx(1.35)
+    for name, lr in (("momentum", 0.005), ("adagrad", 0.3), ("adam", 0.05)):
+        ws, losses = least_squares_descent(X, t, np.ones(2), lr, 1000, optimizer=name)
+        assert np.allclose(ws[-1], w_best, atol=1e-4) and losses[-1] == pytest.approx(e_min)
+        assert steps_to_reach(ws, w_best, 1e-4) < steps_to_reach(plain_long(), w_best, 1e-4) / 2
+
+
+def plain_long():
+    return least_squares_descent(X, t, np.ones(2), 0.02, 1000)[0]
+
+
+def test_steps_to_reach_counts_from_when_the_path_stays_close():
+    ws = np.array([[3.0], [0.05], [2.0], [0.01], [0.0], [0.0]])
+    assert steps_to_reach(ws, [0.0], 0.1) == 3             # step 1 was close, but step 2 left again
+    assert steps_to_reach(ws[:3], [0.0], 0.1) is None      # never stays close
+    assert steps_to_reach(ws[3:], [0.0], 0.1) == 0
+
+
+def test_valley_plot_draws_every_step_so_the_zig_zag_shows():
+    import matplotlib
+    matplotlib.use("Agg")
+    ws, _ = least_squares_descent(X, t, np.ones(2), 0.0229, 100)
+    fig = plot_valley(X, t, {"eta 0.0229": ws}, max_steps=40)
+    path = fig.axes[0].lines[0].get_xydata()
+    assert np.allclose(path, ws[:41])                      # all 41 points, in order: nothing skipped
+    turns = np.diff(path[:, 0])
+    assert np.all(turns[1:] * turns[:-1] < 0)              # w1 goes back and forth on every step
+    assert fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel()
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo < 1.05 < hi                                  # the minimum is in view
+
+
+def test_paths_leaving_the_window_are_not_joined():
+    import matplotlib
+    matplotlib.use("Agg")
+    fig = plot_paths("w^2", {"jumps": np.array([1.0, -3.0, 0.5])})
+    xs = fig.axes[0].lines[1].get_xdata()
+    assert np.isnan(xs[1]) and xs[0] == 1.0 and xs[2] == 0.5

@@ -1,5 +1,6 @@
 """Widget logic of lessons 1-3, driven the way a learner drives it: set a value, check what it shows."""
 import numpy as np
+import pytest
 
 from nnkit.data import PIXEL_TEMPLATES
 from nnkit.widgets.pixelgrid import PixelGrid, pixel_grid_widget
@@ -89,3 +90,40 @@ def test_explorer_logic_and_view():
     assert box.explorer.optimizer == "adam" and box.explorer.lr == 0.05
     land.value = "cubic"
     assert box.explorer.landscape == "cubic"
+
+
+def test_descent_widget_takes_its_numbers_from_the_data():
+    from nnkit.widgets.descent import slider_range
+    lo, hi, step = slider_range(X)
+    assert step == pytest.approx(1e-4) and lo == pytest.approx(1e-3)
+    assert run_limit() < hi < 1.06 * run_limit()           # reaches just past the stability limit
+    lo2, hi2, _ = slider_range(2 * X)                      # curvatures x4: the limit and range shrink
+    assert hi2 < hi / 3
+    run = DescentRun(X, t + 1.0, eta=0.01)                 # another data set has another best loss
+    best = np.linalg.lstsq(X, t + 1.0, rcond=None)[0]
+    assert run.e_min == pytest.approx(0.5 * np.sum((X @ best - t - 1.0) ** 2))
+    box = descent_widget(2 * X, t, eta=0.001)
+    assert box.children[0].max == pytest.approx(hi2)
+
+
+def run_limit():
+    return DescentRun(X, t).limit
+
+
+def test_explorer_can_be_set_to_every_setting_the_lesson_suggests():
+    from nnkit.widgets.explorer import LEARNING_RATES
+    box = explorer_widget(landscape="cubic", w0=1.0, lr=0.3, optimizer="momentum")
+    w0, lr = box.children[1].children
+    for value in (0.1, 0.2, 0.3, 1.0, 1.05):
+        assert value in LEARNING_RATES and value in getattr(lr, "options", ())   # a stop on the slider
+        lr.value = value
+        assert box.explorer.lr == value
+    for start in (-0.6, -0.4):
+        assert abs((start - w0.min) / w0.step - round((start - w0.min) / w0.step)) < 1e-9   # on the slider's grid
+        w0.value = start
+        assert box.explorer.w0 == pytest.approx(start, abs=1e-12)
+    box.children[0].children[1].value = "sgd"
+    lr.value, w0.value = 0.1, -0.6
+    assert box.explorer.status.startswith("diverged")      # left of the hill top: off to -infinity
+    w0.value = -0.4
+    assert "w = 0.5000" in box.explorer.status             # right of it: back into the valley
