@@ -5,8 +5,16 @@ Everything a deck loads — reveal.js, require.js, the widget renderer (@jupyter
 MathJax 2 — is installed from the npm registry at build time (once, into a cache) and copied into
 ``OUT/assets``; the HTML points there with relative URLs. Copy the OUT folder to a classroom machine and
 open a deck from ``file://``: no request leaves the machine. Press S for the speaker notes.
+
+A deck is laid out for a 1280x720 screen at scale 1, so CSS pixels are screen pixels: prose 26 px, code and
+text output 18 px. Before converting, :func:`prepare` lays the notebook out for that screen: code cells longer
+than fits are split over sub-slides, figures and long outputs get their own sub-slide when they would not fit
+beside their code. Speaker notes are the lessons' cells of slide type "notes": reveal.js shows them in
+the speaker view (press S).
 """
 import argparse
+import base64
+import copy
 import hashlib
 import json
 import os
@@ -19,6 +27,10 @@ from pathlib import Path
 from .paths import REPO
 ASSETS_SRC = Path(__file__).resolve().parent / "slides_assets"
 THEME = "white"
+WIDTH, HEIGHT = 1280, 720          # the deck's own size: on a 1280x720 screen reveal.js does not scale it
+BUDGET = 640                       # px of content per slide (720 minus reveal's margins and some air)
+CODE_LINE, PROSE_LINE = 23.5, 34   # px per line of code (18 px font) and of prose (26 px font)
+FONT_EXT = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 # What is copied from node_modules into OUT/assets (folder in node_modules -> folder in assets)
 COPY = {"reveal.js/dist": "reveal.js/dist", "reveal.js/plugin/notes": "reveal.js/plugin/notes",
         "requirejs/require.js": "require.js", "@jupyter-widgets/html-manager/dist": "html-manager",
@@ -36,11 +48,17 @@ def npm_cache():
     return Path(root) / f"slides-npm-{key}"
 
 
-def install_assets():
+def _say(log, text):
+    if log:
+        log(text)
+
+
+def install_assets(log=None):
     """npm-install the pinned packages into the cache (once); return its node_modules folder."""
     cache = npm_cache()
     modules = cache / "node_modules"
     if (cache / ".complete").exists():
+        _say(log, f"slide assets: using the cached copy in {cache}")
         return modules
     npm = shutil.which("npm")
     if not npm:
@@ -51,17 +69,21 @@ def install_assets():
     locked = (ASSETS_SRC / "package-lock.json").exists()
     if locked:      # exactly the versions (and integrity hashes) in the committed lock
         shutil.copy(ASSETS_SRC / "package-lock.json", cache / "package-lock.json")
+    _say(log, f"slide assets: downloading reveal.js, require.js, the widget renderer and MathJax with npm into {cache} "
+              "(about 200 MB, needs the network this once; typically one to two minutes) ...")
     res = subprocess.run([npm, "ci" if locked else "install", "--no-audit", "--no-fund", "--omit=dev", "--ignore-scripts"],
                          cwd=cache, capture_output=True, text=True)
     if res.returncode != 0:
         raise RuntimeError(f"npm could not install the slide assets (is the npm registry reachable?):\n{res.stderr[-2000:]}")
     (cache / ".complete").write_text("ok")
+    _say(log, "slide assets: downloaded")
     return modules
 
 
-def copy_assets(out):
-    modules = install_assets()
+def copy_assets(out, log=None):
+    modules = install_assets(log)
     assets = out / "assets"
+    _say(log, f"copying the slide assets into {assets}")
     for src, dst in COPY.items():
         s, d = modules / src, assets / dst
         if d.exists():
@@ -71,6 +93,14 @@ def copy_assets(out):
             shutil.copytree(s, d, ignore=shutil.ignore_patterns("unpacked", "*.map", "test", "docs"))
         else:
             shutil.copy(s, d)
+    # The widget renderer loads its icon font (FontAwesome, for Play/Stop buttons) relative to the page,
+    # from @jupyter-widgets/: put the font files there too (they are small).
+    fonts_src = modules / "@jupyter-widgets/html-manager/dist"
+    fonts_dst = out / "@jupyter-widgets"
+    fonts_dst.mkdir(parents=True, exist_ok=True)
+    for f in fonts_src.iterdir():
+        if f.suffix in FONT_EXT:
+            shutil.copy(f, fonts_dst / f.name)
     shutil.copy(ASSETS_SRC / "course.css", assets / "course.css")
     theme = assets / "reveal.js" / "dist" / "theme" / f"{THEME}.css"
     # the theme's own font files are replaced by system fonts in course.css: do not load them at all
@@ -86,21 +116,168 @@ def external_references(html):
     return [m.group(0) for m in _EXTERNAL.finditer(html)]
 
 
+def _slide_type(cell):
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+
+
+def _set_type(cell, kind):
+    cell.setdefault("metadata", {}).setdefault("slideshow", {})["slide_type"] = kind
+
+
+def _png_height(b64):
+    """Height and width in px of a base64 PNG (read from its IHDR header)."""
+    head = base64.b64decode(b64[:64])
+    return int.from_bytes(head[20:24], "big"), int.from_bytes(head[16:20], "big")
+
+
+def _markdown_height(src):
+    h = 0
+    for line in src.split("\n"):
+        t = line.strip()
+        if not t:
+            h += 12
+        elif t.startswith("#"):
+            h += 70
+        elif t.startswith("|"):
+            h += 32
+        elif t.startswith("$$"):
+            h += 40
+        elif t.startswith("```"):
+            h += 10
+        else:
+            h += PROSE_LINE * max(1, -(-len(t) // 80))
+    return h
+
+
+def _output_height(cell):
+    h = 0
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "image/png" in data:
+            ih, iw = _png_height(data["image/png"])
+            h += ih * min(1.0, (WIDTH - 80) / max(iw, 1)) + 10
+        elif "application/vnd.jupyter.widget-view+json" in data:
+            h += 380
+        elif "text/html" in data:
+            h += 300
+        else:
+            text = out.get("text") or data.get("text/plain") or ""
+            text = "".join(text) if isinstance(text, list) else text
+            h += CODE_LINE * text.rstrip("\n").count("\n") + CODE_LINE + 8
+    return h
+
+
+def _code_height(lines):
+    return 24 + CODE_LINE * lines
+
+
+def _split_lines(lines, limit):
+    """Cut a list of code lines into pieces of at most ``limit`` lines, preferring to cut at blank lines."""
+    pieces, cur = [], []
+    for line in lines:
+        if len(cur) >= limit or (not line.strip() and len(cur) >= limit // 2):
+            if cur:
+                pieces.append(cur)
+            cur = []
+            if not line.strip():
+                continue
+        cur.append(line)
+    if cur:
+        pieces.append(cur)
+    return pieces
+
+
+def prepare(nb):
+    """A copy of notebook ``nb`` laid out for 1280x720 slides (see the module docstring)."""
+    import nbformat
+    nb = copy.deepcopy(nb)
+    cells = []
+    used = 0                                       # px used on the current (sub)slide
+
+    def start(cell, kind="subslide"):
+        nonlocal used
+        if _slide_type(cell) not in ("slide", "subslide"):
+            _set_type(cell, kind)
+        used = 0
+
+    for cell in nb.cells:
+        kind = _slide_type(cell)
+        if kind in ("skip", "notes"):
+            cells.append(cell)
+            continue
+        if kind in ("slide", "subslide"):
+            used = 0
+        if cell.cell_type == "markdown":
+            h = _markdown_height(cell.source)
+            if used and used + h > BUDGET:
+                start(cell)
+            used += h
+            cells.append(cell)
+            continue
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        lines = cell.source.split("\n")
+        out_h = _output_height(cell)
+        if used and used + _code_height(len(lines)) + min(out_h, BUDGET) > BUDGET:
+            start(cell)                            # the cell does not fit beside what is there: new sub-slide
+        room = int((BUDGET - used - 24) // CODE_LINE)
+        pieces = _split_lines(lines, max(room, 8)) if _code_height(len(lines)) + used > BUDGET else [lines]
+        outputs = cell.get("outputs", [])
+        for i, piece in enumerate(pieces):
+            part = copy.deepcopy(cell) if i == len(pieces) - 1 else nbformat.v4.new_code_cell("\n".join(piece))
+            part.source = "\n".join(piece)
+            if i > 0:
+                _set_type(part, "subslide")
+                used = 0
+            if i < len(pieces) - 1:
+                part.outputs = []
+            used += _code_height(len(piece))
+            cells.append(part)
+        if outputs and used + out_h > BUDGET:      # the outputs get sub-slides of their own, without the code
+            cells[-1].outputs = []
+            groups, group, group_h = [], [], 0
+            for out in outputs:                    # as many outputs per sub-slide as fit
+                h = _output_height({"outputs": [out]})
+                if group and group_h + h > BUDGET:
+                    groups.append(group)
+                    group, group_h = [], 0
+                group.append(out)
+                group_h += h
+            groups.append(group)
+            for group in groups:
+                alone = copy.deepcopy(cell)
+                alone.outputs = group
+                alone.metadata["transient"] = {"remove_source": True}
+                alone.id = nbformat.v4.new_code_cell().id      # a copy needs an id of its own
+                _set_type(alone, "subslide")
+                cells.append(alone)
+            used = group_h
+        else:
+            used += out_h
+    nb.cells = cells
+    return nb
+
+
 def build_deck(notebook, out):
     """Write OUT/<lesson>.html for one notebook; return its path."""
     import nbformat
     from nbconvert import SlidesExporter
-    nb = nbformat.read(str(notebook), as_version=4)
+    nb = prepare(nbformat.read(str(notebook), as_version=4))
     exp = SlidesExporter(
+        reveal_width=str(WIDTH), reveal_height=str(HEIGHT), reveal_number="c/t",
         reveal_url_prefix="assets/reveal.js", reveal_theme=THEME, reveal_transition="none",
         require_js_url="assets/require.js",
         mathjax_url="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
         widget_renderer_url="assets/html-manager/embed-amd.js",
         jquery_url="", exclude_input_prompt=True, exclude_output_prompt=True)
     html, _ = exp.from_notebook_node(nb)
-    html = html.replace("</head>", '<link rel="stylesheet" href="assets/course.css">\n</head>', 1)
+    count = _count_slides(nb)          # for the test: the slides the metadata asks for, beside what reveal built
+    html = html.replace("</head>", f'<link rel="stylesheet" href="assets/course.css">\n'
+                                   f'<meta name="expected-slides" content="{count}">\n</head>', 1)
     html = html.replace('<script src=""></script>', "")            # the jQuery we left out
-    html = html.replace("Reveal.initialize({", "window.Reveal = Reveal;   // for the console and the tests\n        Reveal.initialize({", 1)
+    html = html.replace("Reveal.initialize({", "window.Reveal = Reveal;   // for the console and the tests\n        "
+                        "Reveal.initialize({ margin: 0.02,   // a 1280x720 deck on a 1280x720 screen: (almost) no scaling", 1)
     first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
     title = re.search(r"^#\s+(.+)$", first, re.M)
     if title:
@@ -118,19 +295,28 @@ def build_deck(notebook, out):
 
 
 def expected_slide_count(notebook):
-    """Slides and sub-slides the deck should have, from the cells' slide metadata."""
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
-    types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in cells]
+    """Slides and sub-slides the deck should have, from the slide metadata of the prepared notebook."""
+    import nbformat
+    return _count_slides(prepare(nbformat.read(str(notebook), as_version=4)))
+
+
+def _count_slides(nb):
+    types = [_slide_type(c) for c in nb.cells]
     count = sum(t in ("slide", "subslide") for t in types)
     return count + (0 if types and types[0] in ("slide", "subslide") else 1)
 
 
-def build(lessons=None, out=None):
+def build(lessons=None, out=None, log=None):
+    """Build the decks of ``lessons`` (default: all) into ``out``; ``log(text)`` hears what is being done."""
     out = Path(out or REPO / "build" / "slides")
     out.mkdir(parents=True, exist_ok=True)
-    copy_assets(out)
+    copy_assets(out, log)
     notebooks = [Path(p) for p in lessons] if lessons else sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
-    return [build_deck(nb, out) for nb in notebooks]
+    paths = []
+    for i, nb in enumerate(notebooks, 1):
+        _say(log, f"deck {i}/{len(notebooks)}: {nb.name}")
+        paths.append(build_deck(nb, out))
+    return paths
 
 
 def main(argv=None):
@@ -138,8 +324,8 @@ def main(argv=None):
     ap.add_argument("lessons", nargs="*", help="lesson notebooks (default: all of lessons/)")
     ap.add_argument("--out", default=None, help="output folder (default: build/slides)")
     a = ap.parse_args(argv)
-    for path in build(a.lessons, a.out):
-        print(f"wrote {path}")
+    for path in build(a.lessons, a.out, log=lambda text: print(text, flush=True)):
+        print(f"wrote {path}", flush=True)
     print("Open a deck in a browser (it works from file://, offline); press S for speaker notes.")
     return 0
 
