@@ -15,6 +15,7 @@ COMMANDS = {
     "build-exercises": "coursetools.exercises",
     "release": "coursetools.release",
     "grade": "coursetools.grading.cli",
+    "grade-bench": "coursetools.grading.bench",
     "slides": "coursetools.slides",
     "bench": "coursetools.bench",
     "lesson-bench": "coursetools.lessonbench",
