@@ -23,12 +23,14 @@ class Loss:
 
 
 class SoftmaxCrossEntropy(Loss):
-    """Softmax followed by cross-entropy, fused for speed and numerical stability.
+    """Softmax followed by cross-entropy, fused for speed and numerical stability. Lesson 4 (lesson 1
+    already trains with it, without explaining it).
 
-    forward(scores (N, C), y (N,) integer labels):
-        probs = softmax(scores),  L = -1/N sum_n log probs[n, y_n]
-    backward() -> dL/dscores = (probs - one_hot(y)) / N   (N, C)
-    After forward, ``probs`` holds the probabilities.
+    Inputs: none (no settings). Returns (the loss's two methods; ``loss(scores, y)`` calls forward):
+    - forward(scores, y): scores (N, C) raw class scores (C >= 2), y (N,) integer labels in 0..C-1 ->
+        probs = softmax(scores),  L = -1/N sum_n log probs[n, y_n]:  the mean loss, a Python float.
+    - backward() -> dL/dscores = (probs - one_hot(y)) / N, shape (N, C).
+    After forward, ``probs`` (N, C) holds the probabilities and ``y`` the labels.
     """
 
     def __init__(self):
@@ -68,11 +70,14 @@ class SoftmaxCrossEntropy(Loss):
 
 
 class MSE(Loss):
-    """Mean squared error over all elements: L = mean((y_hat - t)^2).
+    """Mean squared error over all elements: L = mean((y_hat - t)^2). Lesson 6 (the workshop's squared error
+    to targets +5/-5).
 
-    forward(y_hat, t): both of exactly the same shape, e.g. (N, M).
-    backward() -> dL/dy_hat = 2 (y_hat - t) / y_hat.size
-    (Lesson 02 writes the sum version ||Xw - t||^2 / 2 by hand; it differs only by a constant factor.)
+    Inputs: none (no settings). Returns (the loss's two methods; ``loss(y_hat, t)`` calls forward):
+    - forward(y_hat, t): predictions y_hat and targets t of exactly the same shape, e.g. (N, M) (no
+      broadcasting: (N,) against (N, 1) is refused; NaN or infinite targets are refused) -> L, a Python float.
+    - backward() -> dL/dy_hat = 2 (y_hat - t) / y_hat.size, the shape of y_hat.
+    (Lesson 2 writes the sum version ||Xw - t||^2 / 2 by hand; it differs only by a constant factor.)
     """
 
     def __init__(self):
@@ -95,16 +100,22 @@ class MSE(Loss):
 
 
 class BinaryCrossEntropy(Loss):
-    """Binary cross-entropy for two classes, labels y in {0, 1} of shape (N,).
+    """Binary cross-entropy for two classes, labels y in {0, 1} of shape (N,). Lesson 4.
 
-    forward(p, y): ``p`` of shape (N, 1) or (N,) is the predicted probability of class 1;
+    Inputs:
+    - from_logits: False (default): forward takes probabilities p; True: raw scores z (see below).
+    - eps: the smallest p (1 - p) that backward divides by (default 1e-12; between 0 and 0.25).
+    Returns (the loss's two methods; ``loss(p, y)`` calls forward):
+    - forward(p, y) -> L, a Python float. ``p`` of shape (N, 1) or (N,) is the predicted probability of
+      class 1 (each in [0, 1]); y (N,) holds 0 or 1 (probabilities between 0 and 1 are accepted too);
         L = -1/N sum_n [ y_n log p_n + (1 - y_n) log(1 - p_n) ]
+    - backward() -> dL/dp, the shape of p (formulas below).
     This is the mean negative log of the probability the model gave to the right class. (The product of
     those probabilities over all examples is the likelihood; the loss is minus its log, averaged.)
     A probability of exactly 0 or 1 is possible in floating point (a float32 sigmoid returns 1.0 from
     z = 17 on), so, as in PyTorch's ``BCELoss``, each log is kept >= -100 (a confidently wrong example
-    costs at most 100, a right one exactly 0) and backward divides by max(p (1 - p), 1e-12):
-        dL/dp = (p - y) / max(p (1 - p), 1e-12) / N
+    costs at most 100, a right one exactly 0) and backward divides by max(p (1 - p), eps):
+        dL/dp = (p - y) / max(p (1 - p), eps) / N
     With ``from_logits=True``, ``forward`` takes raw scores z and applies the sigmoid itself (fused,
     stable): L = mean(log(1 + e^z) - y z), and backward gives (sigmoid(z) - y) / N.
     """
