@@ -9,17 +9,33 @@ __all__ = ["ShapeError", "DataError", "TrainingDiverged", "check_array", "check_
 
 
 class ShapeError(ValueError):
-    """An array had the wrong shape, dtype or contents for the function it was given to."""
+    """An array had the wrong shape, dtype or contents for the function it was given to (a ValueError).
+
+    A learner can meet it from Lesson 1 on: every nnkit function that takes arrays raises it for one it cannot
+    use, e.g. raw scores given to ``cross_entropy`` (Lesson 4), or images (N, 28, 28) that were not
+    flattened given to ``Linear`` (Lesson 6). The message says what was expected, what was given and the fix.
+    """
 
 
 class DataError(RuntimeError):
-    """A data file is missing, truncated or corrupted and could not be repaired automatically."""
+    """A data file is missing, truncated or corrupted and could not be repaired automatically (a RuntimeError).
+
+    Lesson 1: ``load_mnist`` raises it when an MNIST file is missing and cannot be downloaded, or when a
+    file's content does not have the original SHA-256 checksum; the message names the file and how to
+    restore it. ``read_idx`` raises it for bytes that are not a whole IDX file.
+    """
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite during training.
+    """The loss became NaN or infinite during training (a FloatingPointError).
 
-    Attributes: ``history`` (the epochs finished before the failure), ``epoch``, ``step``, ``loss``.
+    Lessons 2 and 3 show why it happens: with a learning rate that is too large every step overshoots and
+    the loss climbs (diverges) until the numbers overflow. ``train`` (Lesson 6) stops with this error, puts
+    the parameters back to where they were at the start of the failing epoch, and says what to try (a
+    smaller learning rate, inputs scaled to a small range).
+
+    Attributes: ``history`` (the epochs finished before the failure), ``epoch``, ``step`` (the number of
+    updates done), ``loss`` (the NaN or infinite value).
     """
 
     def __init__(self, message, history=None, epoch=None, step=None, loss=None):
@@ -57,9 +73,19 @@ def _numbers_hint(a, name):
 
 def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=False, where=""):
     """Return ``a`` as a NumPy array of numbers after checking it, or raise a ShapeError that explains
-    the problem (text, objects, complex numbers and ragged lists are refused).
+    the problem. Lesson 1 on: most nnkit functions check their arrays with it (lesson 1's
+    ``mnist_as_pixel_art`` and ``train`` are the first).
 
-    ``shape`` may hold ``None`` for any size, e.g. ``(None, 784)``.
+    Inputs:
+    - a: an array, or a list, tuple or number (converted with np.asarray). Refused: text, None, classes,
+      functions, other objects, complex numbers, ragged lists, arrays of objects that are not all numbers.
+    - name: the argument's name, used in the message (e.g. "X").
+    - ndim: the required number of dimensions, or None for any.
+    - shape: the required shape, or None; it may hold ``None`` for any size, e.g. ``(None, 784)``.
+    - floating: True converts integers and booleans to float64 (float arrays keep their dtype).
+    - allow_empty: False (default) refuses an array with no elements.
+    - where: the calling function's name, put before the message ("softmax: ...").
+    Returns the array: ``a`` itself when it already was a valid array, else a converted copy.
     """
     prefix = f"{where}: " if where else ""
     if not isinstance(a, np.ndarray):
@@ -119,7 +145,17 @@ def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=Fals
 
 
 def check_labels(y, num_classes=None, n=None, where=""):
-    """Check integer class labels ``y`` of shape (N,) with values in 0..num_classes-1."""
+    """Check integer class labels ``y`` of shape (N,) with values in 0..num_classes-1, or raise a ShapeError.
+    Lesson 1 on (first behind lesson 1's ``train`` with ``SoftmaxCrossEntropy``).
+
+    Inputs:
+    - y: (N,) labels: integers; whole-number floats and booleans are converted to int64. One-hot rows
+      (N, C) are refused with the fix (``y.argmax(axis=1)``).
+    - num_classes: C, to check that every label lies in 0..C-1; None skips that check.
+    - n: the number of labels there must be (the number of examples), or None.
+    - where: the calling function's name, for the message.
+    Returns y as an integer array (N,).
+    """
     prefix = f"{where}: " if where else ""
     y = check_array(y, "y", where=where)
     if y.ndim != 1:
@@ -152,13 +188,27 @@ def check_labels(y, num_classes=None, n=None, where=""):
 
 
 def check_same_rows(X, y, where=""):
+    """Raise a ShapeError unless X and y have the same number of rows: one label per example. Lesson 1 on
+    (``train``).
+
+    Inputs: X (N, ...) and y (N, ...), anything with a length; where: the calling function's name.
+    Returns None.
+    """
     if len(X) != len(y):
         prefix = f"{where}: " if where else ""
         raise ShapeError(f"{prefix}X has {len(X)} rows but y has {len(y)}: every example needs exactly one label.")
 
 
 def check_finite(a, name, where="", what="data"):
-    """Raise a ShapeError naming ``name`` if the array ``a`` holds NaN or infinite values; return ``a``."""
+    """Raise a ShapeError naming ``name`` if the array ``a`` holds NaN or infinite values; return ``a``.
+    Lesson 1 on (``train`` checks its labels or targets with it, and X when a loss comes out NaN).
+
+    Inputs:
+    - a: a NumPy array of numbers, any shape (only float arrays can hold NaN, so others always pass).
+    - name: the argument's name; where: the calling function's name; what: what the array holds ("the
+      targets"): all three are used in the message, which also says where the first bad value is.
+    Returns ``a`` unchanged.
+    """
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         bad = ~np.isfinite(a)
         n_nan, n_inf = int(np.isnan(a).sum()), int(bad.sum() - np.isnan(a).sum())
@@ -182,7 +232,15 @@ def _given(value):
 
 
 def check_count(value, name, where="", minimum=1):
-    """A whole number >= ``minimum`` (sizes, counts, epochs); raises a TypeError or ValueError that says so."""
+    """A whole number >= ``minimum`` (sizes, counts, epochs); raises a TypeError or ValueError that says so.
+    Lesson 1 on (``Linear(64, 10)`` and ``train(..., epochs=5, batch_size=100)`` check theirs with it).
+
+    Inputs:
+    - value: an int, or a float with a whole value (2.0); True/False are refused (TypeError).
+    - name: the argument's name; where: the calling function's name (both for the message).
+    - minimum: the smallest allowed value (default 1); a smaller one raises a ValueError.
+    Returns value as a Python int.
+    """
     prefix = f"{where}: " if where else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
         raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but {_given(value)} "
@@ -200,7 +258,18 @@ def check_count(value, name, where="", minimum=1):
 def check_rate(value, name, where="", low=0.0, high=None, low_inclusive=False, high_inclusive=False,
                example=None):
     """A finite number between ``low`` and ``high`` (exclusive unless said otherwise): learning rates,
-    momentum, betas, step sizes h. Raises a TypeError or ValueError naming the argument and a good value."""
+    momentum, betas, step sizes h. Raises a TypeError or ValueError naming the argument and a good value.
+    Lesson 1 on (the first is lesson 1's ``SGD(lr=0.1)``).
+
+    Inputs:
+    - value: a real number; True/False and non-numbers raise a TypeError; NaN, infinity or a number
+      outside the range raise a ValueError.
+    - name: the argument's name; where: the calling function's name (both for the message).
+    - low (default 0.0), high (default None: no upper bound): the range.
+    - low_inclusive, high_inclusive: allow the bound itself (default False: refused).
+    - example: a good value, quoted in the message (or None).
+    Returns value as a Python float.
+    """
     prefix = f"{where}: " if where else ""
     eg = f" A usual value is {example}." if example is not None else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -232,7 +301,18 @@ _KINDS = {
 
 def check_object(obj, kind, name, where="", example=""):
     """Check that ``obj`` is an instance of a ``kind`` ("layer", "loss", "optimizer", "model"), not a class,
-    not another kind of object. Raises a TypeError that names the argument and the fix."""
+    not another kind of object. Raises a TypeError that names the argument and the fix. Lesson 1 on
+    (``train(model, loss, optimizer, X, y)`` checks its three objects with it).
+
+    Inputs:
+    - obj: the object to check. A "layer", "loss" or "model" needs forward and backward methods, an
+      "optimizer" needs update; a class instead of an object, or a loss, optimizer and model given in the
+      wrong places, is named as such.
+    - kind: "layer", "loss", "optimizer" or "model".
+    - name: the argument's name; where: the calling function's name (both for the message).
+    - example: the arguments shown in the "add parentheses" fix, e.g. "lr=0.01" gives ``SGD(lr=0.01)``.
+    Returns ``obj`` unchanged.
+    """
     prefix = f"{where}: " if where else ""
     if isinstance(obj, type):
         raise TypeError(f"{prefix}{name} is the class {obj.__name__}, not {_a(kind)} {kind}: add parentheses to "
