@@ -28,14 +28,15 @@ STEP = {np.dtype(np.float64): 1e-5, np.dtype(np.float32): 1e-3}
 
 
 def numerical_gradient(f, x, h=1e-5):
-    """Central-difference gradient of the scalar function ``f`` at the float array ``x``. Lesson 3 (one
-    weight), Lesson 6 (every weight of a network).
+    """Central-difference gradient of the scalar function ``f`` at the float array ``x``. Lesson 2 (the two
+    weights of a line), Lesson 6 (every weight of a network).
 
     Inputs:
     - f: a function of the array, returning a number; it is called as ``f(x)`` (a closure that ignores its
       argument and reads the array works too).
     - x: float array of any shape; changed in place, one element at a time, and restored.
-    - h: the step of the central difference (f(x + h e_i) - f(x - h e_i)) / (2h).
+    - h: the step of the central difference (f(x + h e_i) - f(x - h e_i)) / (2h); default 1e-5, between 0
+      and 1.
     Returns an array of x's shape (float64): df/dx_i for every element.
     """
     if callable(x) and not callable(f):
@@ -78,7 +79,8 @@ def _central_differences(f, x, h, watch=None):
 
 
 def rel_error(a, b):
-    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||) (0 when both are zero). Lesson 6.
+    """Relative error of two gradients: ||a - b|| / (||a|| + ||b||) (0 when both are zero). Lesson 2 (the
+    slopes of a line against the nudged ones), Lesson 6 (every weight of a network).
 
     Inputs: a, b, arrays of the same shape. Returns a float: about 1e-10 or smaller when two float64
     gradients agree, near 1 when they have nothing in common.
@@ -92,9 +94,19 @@ def rel_error(a, b):
 
 
 class GradientReport(dict):
-    """{name: relative error} as check_gradients returns it, plus ``verdicts`` {name: "ok" | "kink" |
-    "float32" | "wrong"}, ``skipped`` {name: entries left out because their nudge crossed a ReLU kink},
-    ``tolerance`` and ``h``. ``report.ok`` is True when no gradient is wrong."""
+    """What ``check_gradients`` returns (Lesson 6): a dict {name: relative error}, plus a verdict for each.
+
+    Inputs (check_gradients makes it):
+    - errors: {name: relative error of backward's gradient against the numerical one}.
+    - verdicts: {name: "ok" (below the tolerance), "kink" (below it only without the entries whose nudge
+      crossed a ReLU kink), "float32" (above 1e-7 but below float32's bar of 1e-2) or "wrong" (above the
+      tolerance: backward is wrong)}.
+    - skipped: {name: the number of entries left out because their nudge crossed a ReLU kink}.
+    - tolerance: the largest relative error of a correct backward (1e-7 in float64, 1e-2 in float32);
+      h: the step of the central differences.
+    Returns the dict, with these four as attributes; ``report.ok`` is True when no verdict is "wrong", and
+    ``report.explain(name)`` gives one sentence on the verdict for ``name`` (what check_gradients prints).
+    """
 
     def __init__(self, errors, verdicts, skipped, tolerance, h):
         super().__init__(errors)
