@@ -36,7 +36,14 @@ __all__ = ["Value", "topological_order", "Neuron", "MLP", "graph_edges"]
 
 
 class Value:
-    """One scalar in a computation graph.
+    """One scalar in a computation graph, and its gradient. Lesson 7.
+
+    Inputs:
+    - data: a real number (int, float or NumPy scalar); text, complex numbers, lists and Values are refused.
+    - label: an optional name, shown by ``repr`` and by ``draw_graph``.
+    Returns a Value. Arithmetic with Values or plain numbers (+, -, *, /, unary -, ** a plain number) and
+    ``.exp()``, ``.log()``, ``.tanh()``, ``.relu()``, ``.sigmoid()`` return new Values that record their
+    parents and local derivatives; ``v.backward()`` then fills ``grad`` of every Value ``v`` depends on.
 
     Attributes
     ----------
@@ -186,7 +193,7 @@ class Value:
         """Fill ``grad`` of every Value this one depends on with d(self)/d(that value).
 
         Gradients of the whole graph are reset to zero first, so calling ``backward`` again gives the
-        same result (it does not add to the previous gradients).
+        same result (it does not add to the previous gradients). Returns None.
         """
         order = topological_order(self)          # inputs first, self last
         for node in order:
@@ -201,7 +208,12 @@ class Value:
 
 
 def topological_order(root):
-    """All Values that ``root`` depends on (root included), each after all of its parents.
+    """All Values that ``root`` depends on (root included), each after all of its parents. Lesson 7.
+
+    Inputs:
+    - root: a Value, usually the output (the loss).
+    Returns a list of Values, each once: the leaves (inputs, weights) before what is computed from them,
+    ``root`` last. ``backward`` walks it in reverse.
 
     Iterative depth-first search with an explicit stack, so a chain of 100,000 operations does not hit
     Python's recursion limit.
@@ -224,8 +236,14 @@ def topological_order(root):
 
 
 def graph_edges(root):
-    """(nodes, edges) of the graph behind ``root`` for drawing: nodes in topological order, edges as
-    (parent_index, child_index) pairs."""
+    """(nodes, edges) of the graph behind ``root``, for drawing. Lesson 7 (``draw_graph`` uses it).
+
+    Inputs:
+    - root: a Value.
+    Returns (nodes, edges): nodes, the list of Values in topological order (as ``topological_order``);
+    edges, a list of (parent_index, child_index) pairs of indices into nodes, one per recorded parent
+    (``x * x`` gives its edge twice).
+    """
     nodes = topological_order(root)
     index = {id(n): i for i, n in enumerate(nodes)}
     edges = [(index[id(p)], i) for i, n in enumerate(nodes) for p in n.parents]
@@ -234,7 +252,16 @@ def graph_edges(root):
 
 # -------------------------------------------------------------------- a tiny MLP on Values
 class Neuron:
-    """out = act(sum_i w_i x_i + b) with ``act`` in {"tanh", "relu", "sigmoid", "linear"}."""
+    """One neuron on Values: out = act(sum_i w_i x_i + b). Lesson 7 (the units of ``MLP``).
+
+    Inputs:
+    - num_inputs: n, the number of inputs (a whole number >= 1).
+    - act: "tanh" (default), "relu", "sigmoid" or "linear" (no activation).
+    - rng: a ``random.Random`` for the initial weights (default ``random.Random(0)``).
+    The weights start uniform in [-1, 1] / sqrt(n), the bias at 0.
+    Returns a Neuron: ``neuron(x)`` takes a list of n numbers or Values and returns one Value;
+    ``neuron.parameters()`` returns the list [w_1, ..., w_n, b] of Values.
+    """
 
     def __init__(self, num_inputs, act="tanh", rng=None):
         if isinstance(num_inputs, bool) or not isinstance(num_inputs, (int, np.integer)) or num_inputs < 1:
@@ -264,10 +291,15 @@ class Neuron:
 
 
 class MLP:
-    """A multi-layer perceptron on Values: ``MLP([2, 4, 1])`` has 2 inputs, 4 hidden units, 1 output.
+    """A multi-layer perceptron on Values: ``MLP([2, 4, 1])`` has 2 inputs, 4 hidden units, 1 output. Lesson 7.
 
-    Hidden layers use ``act``; the last layer is linear (raw scores). ``model(x)`` takes a list of
-    numbers (or Values) and returns a list of Values, one per output.
+    Inputs:
+    - sizes: the layer sizes, inputs first: a list of at least two whole numbers >= 1.
+    - act: the activation of the hidden layers: "tanh" (default), "relu", "sigmoid" or "linear"; the last
+      layer is linear (raw scores).
+    - seed: the seed of the random initial weights (see ``Neuron``).
+    Returns an MLP: ``model(x)`` takes a list of sizes[0] numbers (or Values) and returns a list of
+    sizes[-1] Values, one per output; ``model.parameters()`` lists every weight and bias (Values).
     """
 
     def __init__(self, sizes, act="tanh", seed=0):
