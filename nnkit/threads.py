@@ -24,8 +24,16 @@ _USER_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
 
 
 def blas_threads(n=None):
-    """Set the number of BLAS threads to ``n`` (a whole number >= 1), or with no argument, return the
-    current number (None if threadpoolctl is not installed or NumPy's BLAS was not found)."""
+    """Set the number of BLAS threads (the threads of NumPy's matrix products) to ``n``, or read it. Lesson 1
+    on: ``import nnkit``, at the top of every lesson, sets it to 1 unless you chose a number yourself (see
+    the module docstring for why and how).
+
+    Inputs:
+    - n: a Python int >= 1 to set (anything else raises a ValueError), or None (default) to read.
+    Returns ``n`` after setting it; with no argument the current number (the largest among NumPy's BLAS
+    libraries), or None if NumPy's BLAS was not found. Without threadpoolctl installed it changes nothing
+    and returns None.
+    """
     try:
         from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError:
