@@ -59,16 +59,27 @@ _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">
 
 
 def cache_dir():
-    """Where downloads and decoded arrays go: $NNKIT_CACHE_DIR, else ~/.cache/nnkit."""
+    """Where downloads and decoded arrays go: $NNKIT_CACHE_DIR, else ~/.cache/nnkit. Lesson 1 (behind
+    ``load_mnist``).
+
+    Inputs: none. Returns a pathlib.Path (the folder may not exist yet).
+    """
     root = os.environ.get("NNKIT_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "nnkit")
     return Path(root)
 
 
 def read_idx(data, name="IDX file"):
-    """Parse the bytes of an IDX file (already decompressed) into a NumPy array.
+    """Parse the bytes of an IDX file (already decompressed) into a NumPy array. Lesson 1 (behind
+    ``load_mnist``).
 
     Format: 2 zero bytes, a dtype code, the number of dimensions, one big-endian uint32 per dimension,
     then the values in C order.
+
+    Inputs:
+    - data: the bytes of one IDX file, e.g. ``gzip.decompress(open(path, "rb").read())``.
+    - name: what to call the file in error messages.
+    Returns an array of the shape in the header, in native byte order: for MNIST, uint8 images (N, 28, 28)
+    or uint8 labels (N,). Bytes that are not one whole IDX file raise a DataError.
     """
     if len(data) < 4:
         raise DataError(f"{name} is too short to be an IDX file ({len(data)} bytes).")
@@ -173,8 +184,14 @@ def _download(spec, dest, mirrors=None, timeout=30):
 
 def mnist_files(data_dir=None, download=True):
     """Paths of the four MNIST files: in ``data_dir`` if given, else shipped with nnkit, else in the cache.
+    Lesson 1 (behind ``load_mnist``).
 
-    Missing files are downloaded (when ``download``) and verified.
+    Inputs:
+    - data_dir: a folder to look in (and to download into), or None for nnkit's folder, then the cache.
+    - download: True downloads missing files from the mirrors (into data_dir, or the cache) and verifies
+      them; False raises a DataError for a missing file.
+    Returns {"train_images": Path, "train_labels": Path, "test_images": Path, "test_labels": Path}.
+    Files found are not verified here (``load_mnist`` verifies them).
     """
     dirs = [Path(data_dir)] if data_dir is not None else [PACKAGE_DIR, cache_dir() / "mnist"]
     paths = {}
@@ -261,14 +278,21 @@ def _fingerprint(paths):
 
 
 def load_mnist(flatten=False, normalize=False, dtype=np.float32, data_dir=None, download=True):
-    """Load MNIST as ``(X_train, y_train, X_test, y_test)``.
+    """Load MNIST as ``(X_train, y_train, X_test, y_test)``. Lesson 1.
 
-    Default: images uint8 of shape (60000, 28, 28) and (10000, 28, 28), labels int64 of shape (60000,)
-    and (10000,). ``normalize=True`` gives float pixels in [0, 1] (``dtype``, float32 by default);
-    ``flatten=True`` gives rows of 784 pixels, shape (N, 784).
+    Inputs:
+    - flatten: False (default): images (N, 28, 28); True: rows of 784 pixels, (N, 784).
+    - normalize: False (default): uint8 pixels 0..255; True: pixels / 255, floats in [0, 1] of ``dtype``.
+    - dtype: the float type used with ``normalize=True`` (default np.float32; unused otherwise).
+    - data_dir: a folder holding the four .gz files; None (default): the files shipped with nnkit, else the
+      cache (``cache_dir()``).
+    - download: True (default) downloads a missing file once (into data_dir, or the cache) and verifies it;
+      False raises a DataError instead.
+    Returns X_train (60000, 28, 28) or (60000, 784), y_train (60000,), X_test (10000, 28, 28) or
+    (10000, 784), y_test (10000,); labels are int64 digits 0..9.
     The arrays are fresh copies: changing them does not change the next load.
     Every call reads the files and checks their SHA-256; a file already verified in this session is not
-    decoded again.
+    decoded again. A missing, truncated or corrupted file raises a DataError saying how to restore it.
     """
     for name, value in (("flatten", flatten), ("normalize", normalize), ("download", download)):
         if not (isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1))):
