@@ -25,7 +25,15 @@ def _shuffle(X, y, rng):
 
 
 def two_clouds(n=500, centers=((0.0, 0.0), (3.0, 2.0)), std=1.0, seed=0):
-    """Two round Gaussian clouds of ``n`` points each (so N = 2n); class k is centred at ``centers[k]``."""
+    """Two round Gaussian clouds of ``n`` points each (so N = 2n); class k is centred at ``centers[k]``.
+    Lesson 4 (a line separates them).
+
+    Inputs:
+    - n: points per class (a whole number >= 1).
+    - centers: the (x, y) centres of class 0 and class 1, shape (2, 2).
+    - std: the standard deviation of each cloud (> 0); seed: a whole number >= 0.
+    Returns X (2n, 2) float64 points and y (2n,) int64 labels 0/1, shuffled with the seed.
+    """
     n = _check_n(n, "two_clouds", 1)
     std = check_rate(std, "std", where="two_clouds", example=1.0)
     _check_seed(seed, "two_clouds")
@@ -42,6 +50,13 @@ def moons(n=200, noise=0.2, seed=0):
     """Two interleaving half circles ("moons") of ``n`` points in total, with Gaussian noise of std ``noise``.
 
     Class 0: the upper arc (cos t, sin t); class 1: the lower arc (1 - cos t, 0.5 - sin t), t in [0, pi].
+    Lesson 4 (a straight line gets them only partly right), Lesson 5 (a hidden layer separates them).
+
+    Inputs:
+    - n: the number of points of both classes together (a whole number >= 2); class 0 gets n // 2.
+    - noise: the standard deviation of the Gaussian noise added to every coordinate (>= 0).
+    - seed: a whole number >= 0.
+    Returns X (n, 2) float64 points and y (n,) int64 labels 0/1, shuffled with the seed.
     """
     n = _check_n(n, "moons")
     noise = check_rate(noise, "noise", where="moons", low_inclusive=True, example=0.2)
@@ -58,7 +73,15 @@ def moons(n=200, noise=0.2, seed=0):
 
 def circles(n=200, noise=0.1, factor=0.5, seed=0):
     """Two concentric circles of ``n`` points in total: class 0 the outer (radius 1), class 1 the inner
-    (radius ``factor``), with Gaussian noise of std ``noise``."""
+    (radius ``factor``), with Gaussian noise of std ``noise``. Lesson 5.
+
+    Inputs:
+    - n: the number of points of both classes together (a whole number >= 2); class 0 gets n // 2.
+    - noise: the standard deviation of the Gaussian noise added to every coordinate (>= 0).
+    - factor: the inner radius divided by the outer one, between 0 and 1 (exclusive).
+    - seed: a whole number >= 0.
+    Returns X (n, 2) float64 points and y (n,) int64 labels 0/1, shuffled with the seed.
+    """
     n = _check_n(n, "circles")
     noise = check_rate(noise, "noise", where="circles", low_inclusive=True, example=0.1)
     _check_seed(seed, "circles")
