@@ -26,7 +26,7 @@ def _shuffle(X, y, rng):
 
 def two_clouds(n=500, centers=((0.0, 0.0), (3.0, 2.0)), std=1.0, seed=0):
     """Two round Gaussian clouds of ``n`` points each (so N = 2n); class k is centred at ``centers[k]``.
-    Lesson 4 (a line separates them).
+    Lesson 4 (the first two-class problem: a sigmoid and BCE learn the line between them).
 
     Inputs:
     - n: points per class (a whole number >= 1).
