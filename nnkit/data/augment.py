@@ -7,9 +7,16 @@ __all__ = ["random_shifts"]
 
 
 def random_shifts(images, seed=0, max_shift=1):
-    """Move each image by a random whole number of pixels, between -max_shift and +max_shift, down and right.
+    """Move each image by a random whole number of pixels, between -max_shift and +max_shift, down and right
+    (negative: up and left). Lesson 6 (a fresh set of shifted copies every epoch).
 
-    ``images``: (N, H, W), or (N, H*W) rows of square images (returned in the same shape).
+    Inputs:
+    - images: (N, H, W), or (N, H*W) rows of square images.
+    - seed: an int (or a np.random.Generator) that fixes the shifts; lesson 6 passes the epoch number.
+    - max_shift: the largest shift in pixels, a whole number >= 0 (default 1); each image gets its own
+      (dy, dx), both drawn uniformly from -max_shift..max_shift.
+    Returns the shifted images, of the shape and dtype of ``images``.
+
     A digit moved by a pixel is still the same digit, so a network that sees a fresh set of shifted
     copies every epoch cannot just memorise its training images. Pixels that leave the picture are
     dropped and the uncovered edge is filled with zeros (background). Not ``np.roll``: a few MNIST
