@@ -30,7 +30,13 @@ _DRAWINGS_8x8 = [
 
 
 def parse_pixel_art(drawing):
-    """'### #.# ...' (rows separated by spaces, '#' black, '.' white) -> int array (rows, cols) of 0/1."""
+    """'### #.# ...' (rows separated by spaces, '#' black, '.' white) -> int array (rows, cols) of 0/1.
+    Lesson 1 (the drawings of ``PIXEL_TEMPLATES`` are read with it).
+
+    Inputs:
+    - drawing: a str of rows of equal length made of '#' and '.', separated by spaces (else a ValueError).
+    Returns an int64 array (rows, cols): 1 where '#', 0 where '.'.
+    """
     rows = drawing.split()
     if not rows or len({len(r) for r in rows}) != 1 or set("".join(rows)) - set("#."):
         raise ValueError(f"parse_pixel_art: expected rows of equal length made of '#' and '.', got {drawing!r}.")
@@ -47,9 +53,18 @@ for _t in PIXEL_TEMPLATES.values():
 
 def pixel_digits(size="4x3", copies=1, noise=0.0, seed=0):
     """The ten templates, or ``copies`` noisy variants of each: X (10*copies, H, W) of 0.0/1.0, y (10*copies,).
+    Lesson 4 (a linear classifier learns them; lesson 1 uses the clean templates).
 
-    With ``copies=1`` and ``noise=0`` you get the clean templates in order 0..9. Otherwise each copy has
-    every pixel flipped with probability ``noise``; 8x8 copies are also moved by up to one pixel.
+    Inputs:
+    - size: "4x3" (default; H, W = 4, 3) or "8x8".
+    - copies: how many variants of each digit (a whole number >= 1).
+    - noise: the probability of flipping each pixel, between 0 and 1 (default 0).
+    - seed: fixes the noise (and the shifts).
+    Returns X (10*copies, H, W) float64 of 0.0/1.0 and y (10*copies,) int64 labels, grouped by digit: the
+    copies of 0 first, then those of 1, ... With ``copies=1`` and ``noise=0`` you get the clean templates
+    in order 0..9. Otherwise every copy has each pixel flipped with probability ``noise``; in 8x8 every
+    copy but the first of each digit is also rolled by -1, 0 or 1 rows and columns (wrapping around the
+    edges).
     """
     if size not in PIXEL_TEMPLATES:
         raise ValueError(f"pixel_digits: size must be one of {sorted(PIXEL_TEMPLATES)}, got {size!r}.")
@@ -74,7 +89,15 @@ def pixel_digits(size="4x3", copies=1, noise=0.0, seed=0):
 
 
 def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
-    """Shrink 28x28 greyscale digits (N, 28, 28) to black-and-white pixel art (N, H, W) of 0/1.
+    """Shrink 28x28 greyscale digits (N, 28, 28) to black-and-white pixel art (N, H, W) of 0/1. Lesson 1.
+
+    Inputs:
+    - images: (N, 28, 28) greyscale images (other sizes work too), pixels 0..255 or already in [0, 1]
+      (if any value is above 1, all are divided by 255).
+    - size: (H, W) of the pixel art, default (8, 8).
+    - threshold: the mean ink (between 0 and 1) from which a pixel is black, default 0.35.
+    - crop: pixels cut from every side first, default 4.
+    Returns an int64 array (N, H, W) of 0 (white) and 1 (black).
 
     MNIST digits sit in the central 20x20 of their 28x28 image, so ``crop`` pixels are first cut from
     every side. Each output pixel is the mean of a block of the remaining pixels (padded to a multiple of
@@ -99,8 +122,11 @@ def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
 
 
 def count_holes(img):
-    """The holes of a 0/1 image (H, W): white regions that do not touch the border.
+    """The holes of a 0/1 image (H, W): white regions that do not touch the border. Lesson 1 (the rules
+    count the loops of an 8, a 6, a 9).
 
+    Inputs:
+    - img: one image (H, W) of 0 (white) and 1 (black), e.g. ``PIXEL_TEMPLATES["8x8"][8]``.
     Returns a list with the mean row of each hole (0 = top), e.g. [1.5, 5.0] for an 8 with two loops.
     Each white region is flood-filled (breadth first, 4 neighbours); a region that reaches the border is
     background, any other region is a hole.
