@@ -1,4 +1,12 @@
-"""Data for the course: MNIST (shipped, verified), toy 2-D sets, and pixel-art digits."""
+"""Data for the course: MNIST (shipped, verified), toy 2-D sets, and pixel-art digits.
+
+Where each is first used:
+- Lesson 1: ``load_mnist`` (read_idx behind it), ``PIXEL_TEMPLATES``, ``mnist_as_pixel_art``.
+- Lesson 4: ``pixel_digits``, ``two_clouds``, ``moons``.
+- Lesson 5: ``circles``.
+- Lesson 6: ``random_shifts``.
+The pixel-art names are loaded on first use (``nnkit.data.pixel_digits`` works as usual).
+"""
 from .mnist import load_mnist, read_idx
 from .toy import two_clouds, moons, circles
 from .augment import random_shifts
