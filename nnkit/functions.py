@@ -16,6 +16,11 @@ def _numbers(x, where):
     return check_array(x, "x", allow_empty=True, where=where)
 
 
+def _floats(x, where):
+    """``x`` as a float array (integers and booleans converted to float64), or a ShapeError naming ``where``."""
+    return check_array(x, "x", floating=True, allow_empty=True, where=where)
+
+
 def relu(x):
     """ReLU(x) = max(x, 0), element-wise. Lesson 5.
 
@@ -45,13 +50,12 @@ def sigmoid(x):
     Computed without overflow for large |x|: for x < 0 as e^x / (1 + e^x).
 
     Inputs:
-    - x: float array (signed integers work too), any shape, e.g. the scores z = X @ w + b (N,) of a
-      two-class classifier. (Unsigned integers such as uint8 pixels give wrong results: convert them
-      with x.astype(float) first.)
+    - x: array of numbers (integers and booleans are converted to float64), any shape, e.g. the scores
+      z = X @ w + b (N,) of a two-class classifier.
     Returns a float array of x's shape (float32 for float32 x, else float64), values in [0, 1]: in floating
     point it reaches exactly 1.0 for large x (float32 from x = 17 on) and 0.0 for very negative x.
     """
-    x = _numbers(x, "sigmoid")
+    x = _floats(x, "sigmoid")
     e = np.exp(-np.abs(x))              # never overflows: the exponent is <= 0
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.result_type(x, np.float32), copy=False)
 
@@ -61,10 +65,10 @@ def sigmoid_grad(x):
     it where it cancels in the gradient of BCE).
 
     Inputs:
-    - x: the input of the sigmoid (not its output): float array (or signed integers), any shape.
+    - x: the input of the sigmoid (not its output): array of numbers, any shape.
     Returns a float array of x's shape with values in [0, 0.25] (the largest, 0.25, at x = 0).
     """
-    s = sigmoid(_numbers(x, "sigmoid_grad"))
+    s = sigmoid(_floats(x, "sigmoid_grad"))
     return s * (1 - s)
 
 

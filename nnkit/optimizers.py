@@ -67,7 +67,7 @@ class Optimizer:
 class SGD(Optimizer):
     """Plain gradient descent (Lesson 2): w <- w - lr * dw.
 
-    Inputs: lr > 0 (default 0.01). ``update(params, grads)`` changes every params array in place; returns None.
+    Inputs: lr > 0 (default 0.01). ``update(params, grads)`` changes every params array in place. Returns None.
     """
 
     def __init__(self, lr=0.01):
@@ -82,7 +82,7 @@ class Momentum(Optimizer):
     v <- momentum * v - lr * dw ;  w <- w + v
 
     Inputs: lr > 0 (default 0.01); momentum in [0, 1) (default 0.9: the ball keeps 90 % of its speed).
-    ``update(params, grads)`` changes every params array in place; returns None. v starts at zero.
+    ``update(params, grads)`` changes every params array in place. Returns None. v starts at zero.
     """
 
     def __init__(self, lr=0.01, momentum=0.9):
@@ -102,7 +102,7 @@ class AdaGrad(Optimizer):
     h <- h + dw^2 ;  w <- w - lr * dw / (sqrt(h) + eps)
 
     Inputs: lr > 0 (default 0.01); eps > 0 (default 1e-8, keeps the first division finite).
-    ``update(params, grads)`` changes every params array in place; returns None. h starts at zero.
+    ``update(params, grads)`` changes every params array in place. Returns None. h starts at zero.
     """
 
     def __init__(self, lr=0.01, eps=1e-8):
@@ -122,7 +122,7 @@ class Adam(Optimizer):
     t counts the updates, starting at 1.
 
     Inputs: lr > 0 (default 1e-3); beta1, beta2 in [0, 1) (defaults 0.9 and 0.999); eps > 0 (default 1e-8).
-    ``update(params, grads)`` changes every params array in place; returns None. m and v start at zero.
+    ``update(params, grads)`` changes every params array in place. Returns None. m and v start at zero.
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

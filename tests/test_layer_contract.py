@@ -114,3 +114,11 @@ def test_old_parameter_names_get_a_helpful_error():
     model = nnkit.mlp([4, 3, 2])
     with pytest.raises(KeyError, match="W1, b1, W2, b2"):
         model.params["0.W"]
+
+
+def test_sigmoid_of_unsigned_integers_is_right():
+    # -abs(x) wraps around for uint8: pixels 2 and 200 once gave sigmoid 0 and 0
+    x = np.array([0, 2, 200], dtype=np.uint8)
+    np.testing.assert_allclose(nnkit.sigmoid(x), nnkit.sigmoid(x.astype(float)))
+    np.testing.assert_allclose(nnkit.functions.sigmoid_grad(x), nnkit.functions.sigmoid_grad(x.astype(float)))
+    assert nnkit.sigmoid(np.array([True, False])).tolist() == pytest.approx([0.7310585786, 0.5])
