@@ -118,7 +118,8 @@ def _readme_commands():
     """The ``jupyter ...`` lines of the README's install-and-open block, split into arguments."""
     text = (REPO / "README.md").read_text()
     block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
-    return [shlex.split(line) for line in block.splitlines() if line.startswith("jupyter ")]
+    parts = [p.strip() for line in block.splitlines() for p in line.split("&&")]
+    return [shlex.split(p) for p in parts if p.startswith("jupyter ")]
 
 
 def test_first_start_as_the_readme_says(tmp_path):
