@@ -180,3 +180,23 @@ def _widget_parts(page, stem):
         if not icons or not loaded:
             out.append(f"{stem}: Play widget icon font not loaded ({icons[:2]}, loaded={loaded})")
     return out
+
+
+def test_the_build_says_what_it_downloads_before_it_does(tmp_path, monkeypatch):
+    # A stand-in npm (a real script on PATH) records whether the announcement came first.
+    heard = []
+    fake = tmp_path / "npm"
+    fake.write_text("#!/bin/sh\nmkdir -p node_modules\necho ran > ../npm-ran\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(slides, "npm_cache", lambda: tmp_path / "cache")
+    monkeypatch.setattr(slides.shutil, "which", lambda name: str(fake) if name == "npm" else None)
+
+    def log(text):
+        heard.append((text, (tmp_path / "npm-ran").exists()))
+    slides.install_assets(log=log)
+    announce = [ran for text, ran in heard if "downloading" in text and "200 MB" in text]
+    assert announce == [False], f"no announcement before npm ran: {heard}"
+    assert any("downloaded" in text for text, _ in heard)
+    heard.clear()
+    slides.install_assets(log=log)               # second time: from the cache, and it says so
+    assert heard and "cached copy" in heard[0][0]
