@@ -70,7 +70,7 @@ def install_assets(log=None):
     if locked:      # exactly the versions (and integrity hashes) in the committed lock
         shutil.copy(ASSETS_SRC / "package-lock.json", cache / "package-lock.json")
     _say(log, f"slide assets: downloading reveal.js, require.js, the widget renderer and MathJax with npm into {cache} "
-              "(about 200 MB, needs the network this once; typically one to two minutes) ...")
+              "(about 200 MB, needs the network this once; a minute or two on a slow network) ...")
     res = subprocess.run([npm, "ci" if locked else "install", "--no-audit", "--no-fund", "--omit=dev", "--ignore-scripts"],
                          cwd=cache, capture_output=True, text=True)
     if res.returncode != 0:
