@@ -1,6 +1,6 @@
 """Every solution notebook scores full marks with the hidden tests; every untouched exercise scores zero,
 with feedback and without an error from the grader."""
-from pathlib import Path
+import shutil
 
 import pytest
 
@@ -19,6 +19,7 @@ def test_every_exercise_has_hidden_tests():
         assert 2 <= len(tasks) <= 6 and all(t.cases and t.points > 0 for t in tasks)
 
 
+@pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap (bwrap), the grader's sandbox, is not installed")
 @pytest.mark.parametrize("name", EXERCISES)
 def test_solution_full_marks_exercise_zero(name):
     sol = grade_notebook(REPO / "solutions" / f"{name}.ipynb", name, Limits(seconds=20))

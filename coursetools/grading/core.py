@@ -28,7 +28,8 @@ from ..paths import HIDDEN_DIR
 
 MAX_NOTEBOOK_BYTES = 20 << 20
 MAX_RUNS = 8                    # sandbox starts per submission (a crashing cell costs two)
-STARTUP_SECONDS = 60.0          # for the sandbox and Python with NumPy to start on a loaded machine
+STARTUP_SECONDS = 60.0
+LATER_SECONDS = 2.0             # for cells and tasks after a first time-out in the same submission          # for the sandbox and Python with NumPy to start on a loaded machine
 
 
 @dataclass
@@ -151,9 +152,13 @@ class _Run:
         self.first = [0] * len(tasks)
         self.finished, self.missing = set(), set()
         self.skip, self.cell_errors, self.notes = set(), {}, []
-        self.cell_timeouts = 0
+        self.timeouts = 0
         self.background = []             # cells that left a thread or process running, in order
         self.sent = [[[encode_arg(a) for a in c.args] for c in t.cases] for t in tasks]
+
+    def task_seconds(self, limits):
+        """A task's time: ``limits.seconds``, or at most LATER_SECONDS after a first time-out."""
+        return min(limits.seconds, LATER_SECONDS) if self.timeouts else limits.seconds
 
     def problem(self, k, j, text):
         if self.results[k][j] is None:
@@ -168,7 +173,8 @@ def _one_run(state, cells, limits, slot, unsafe):
     shapes = [(len(t.cases), 0) for t in tasks]
     request = json.dumps({
         "cells": [[i, src] for i, src in cells if i not in state.skip], "skip": sorted(state.skip),
-        "task_seconds": limits.seconds, "sweep": not unsafe,
+        "task_seconds": state.task_seconds(limits), "later_seconds": min(limits.seconds, LATER_SECONDS),
+        "sweep": not unsafe,
         "tasks": [{"k": k, "func": tasks[k].func, "cases": state.sent[k], "first": state.first[k]} for k in todo],
     }).encode()
     child = Child(request, limits, slot, unsafe)
@@ -202,9 +208,10 @@ def _one_run(state, cells, limits, slot, unsafe):
                 if "ready" in msg:
                     phase, deadline = "cells", now + limits.seconds
                 elif "cell" in msg:
-                    # after one cell ran out of time, later ones get at most 2 s: they usually call the
-                    # same endless function, and a visible check earns no points
-                    cell, deadline = msg["cell"], now + (min(limits.seconds, 2.0) if state.cell_timeouts else limits.seconds)
+                    # after one time-out, later cells get at most 2 s: they usually call the same
+                    # endless function, and a visible check earns no points
+                    cell, deadline = msg["cell"], now + (min(limits.seconds, LATER_SECONDS) if state.timeouts
+                                                         else limits.seconds)
                 elif "background" in msg:
                     if msg["background"] not in state.background:
                         state.background.append(msg["background"])
@@ -215,7 +222,7 @@ def _one_run(state, cells, limits, slot, unsafe):
                 elif "task" in msg:
                     if task is not None:
                         state.finished.add(task)
-                    task, case, deadline = msg["task"], None, now + limits.seconds + 3
+                    task, case, deadline = msg["task"], None, now + state.task_seconds(limits) + 3
                 elif "missing" in msg:
                     state.missing.add(msg["missing"])
                     state.finished.add(msg["missing"])
@@ -248,7 +255,8 @@ def _one_run(state, cells, limits, slot, unsafe):
 
 
 def _timed_out(state, k, j, limits):
-    state.problem(k, j, f"the call ran out of time (this task may take {limits.seconds:g} s)")
+    state.problem(k, j, f"the call ran out of time (this task may take {state.task_seconds(limits):g} s)")
+    state.timeouts += 1
     for m in range(j + 1, len(state.results[k])):
         state.problem(k, m, "not run, because an earlier call of this function ran out of time")
     state.finished.add(k)
@@ -282,7 +290,7 @@ def run_submission(cells, n_cells, tasks, limits, slot=0, unsafe=False):
             if cell is None:
                 continue
             if how == "timeout":
-                state.cell_timeouts += 1
+                state.timeouts += 1
                 state.skip.add(cell)
                 state.notes.append(f"Cell {cell + 1} ran out of time; it was stopped and "
                                    f"skipped, and the grading went on without it.")

@@ -21,6 +21,7 @@ forked process (background threads started by cells do not exist there), killed 
 started when the task's time is up. It writes JSON lines on an inherited pipe; the grader trusts none of
 them (``channel.py`` parses them with limits).
 """
+import atexit
 import base64
 import hashlib
 import importlib.util
@@ -192,6 +193,7 @@ for _i, _src in _req["cells"]:
         _base = _now_bg
 _send({"cells_done": 1})
 _sweep()                                         # processes that cells left behind
+_ts = _req["task_seconds"]
 for _task in _req["tasks"]:
     _k, _cases = _task["k"], _task["cases"]
     _send({"task": _k})
@@ -199,7 +201,7 @@ for _task in _req["tasks"]:
     if not callable(_fn):
         _send({"missing": _k})
         continue
-    _deadline = _now() + _req["task_seconds"]
+    _deadline = _now() + _ts
     _next = _task["first"]
     while _next < _len(_cases):
         _shm = _mmap(-1, 8)
@@ -224,6 +226,7 @@ for _task in _req["tasks"]:
                 pass
             _sweep()
             _send({"task_timeout": _k, "case": _int.from_bytes(_shm[0:4], "little")})
+            _ts = _req["later_seconds"]              # after one endless loop, later tasks get less time
             break
         _status = _waitpid(_pid, 0)[1]
         _sweep()
@@ -396,6 +399,53 @@ def sandbox_status():
     return True, "bubblewrap sandbox in a user namespace without capabilities (grader runs as a normal user)"
 
 
+_CGROUPS = {}
+
+
+def memory_cgroup(slot, limit_bytes):
+    """As root, a memory cgroup for sandbox slot ``slot`` that caps the memory of all its processes
+    together (a fork bomb of large allocations cannot exhaust the machine); None where cgroups cannot be
+    made (not root, or no writable memory controller). Removed when the grader exits."""
+    if os.geteuid() != 0:
+        return None
+    key = (slot, limit_bytes)
+    if key in _CGROUPS:
+        return _CGROUPS[key]
+    name = f"coursetools-grade-{os.getpid()}-{slot}"
+    path = None
+    try:
+        if os.path.isfile("/sys/fs/cgroup/memory/memory.limit_in_bytes"):          # cgroup v1
+            path = f"/sys/fs/cgroup/memory/{name}"
+            os.makedirs(path, exist_ok=True)
+            with open(f"{path}/memory.limit_in_bytes", "w") as fh:
+                fh.write(str(limit_bytes))
+        elif "memory" in open("/sys/fs/cgroup/cgroup.controllers").read().split():   # cgroup v2
+            path = f"/sys/fs/cgroup/{name}"
+            os.makedirs(path, exist_ok=True)
+            with open(f"{path}/memory.max", "w") as fh:
+                fh.write(str(limit_bytes))
+            with open(f"{path}/memory.swap.max", "w") as fh:
+                fh.write("0")
+    except OSError:
+        if path:
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+        path = None
+    if path:
+        atexit.register(_remove_cgroup, path)
+    _CGROUPS[key] = path
+    return path
+
+
+def _remove_cgroup(path):
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
 class Child:
     """One running sandbox: ``lines()`` yields raw result lines; ``kill()`` ends it and all it started."""
 
@@ -415,6 +465,9 @@ class Child:
             env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
             cmd = prlimit_command(limits, as_root) + bwrap_command(slot, limits.tmp_mb, as_root) + harness
             cwd = "/"
+            group = memory_cgroup(slot, 2 * limits.memory_mb << 20)
+            if group:       # join the cgroup first, then become prlimit, bwrap, the harness
+                cmd = ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', group] + cmd
         with open(self.out_path, "wb") as out:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT,
                                          pass_fds=(w,), cwd=cwd, env=env, start_new_session=True)
