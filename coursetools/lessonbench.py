@@ -6,7 +6,10 @@ Each lesson notebook is executed from top to bottom in a fresh Jupyter kernel (n
 behind ``jupyter nbconvert --execute``), exactly as a learner's "Restart kernel and run all cells" does.
 Nothing is written back: the notebooks are only read. "busy" starts one extra process that spins on
 one core (a stand-in for the browser or video call on a learner's laptop), and stops it by its pid
-when the lesson is done. Columns: total wall time (kernel start included), the slowest cell and its time.
+when the lesson is done. Columns: total wall time of each run (kernel start and stop included), and the
+slowest cell of the fastest run. Each lesson runs in a child process of its own, stopped after
+``--wall`` seconds; a run that spent more than 30 s outside its cells (a stalled kernel connection,
+seen twice in about 40 runs on a loaded machine) is marked.
 
 The kernels get this process's environment, so run it from a plain shell: under pytest-xdist the
 test set-up sets OPENBLAS_NUM_THREADS=1, which would hide what a learner's JupyterLab does.
@@ -24,7 +27,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .paths import REPO
@@ -70,6 +73,7 @@ def run_lesson(path, timeout=600, env=None):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     error = None
+    started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     try:
         client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
@@ -81,8 +85,24 @@ def run_lesson(path, timeout=600, env=None):
     cells = [(i, _cell_seconds(c)) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     cells = [(i, s) for i, s in cells if s is not None]
     slow_i, slow_s = max(cells, key=lambda c: c[1]) if cells else (None, None)
+    first = _stamp(nb.cells, "iopub.execute_input", min)
+    last = _stamp(nb.cells, "shell.execute_reply", max)
     return {"lesson": path.name, "seconds": round(total, 1), "slowest_cell": slow_i,
-            "slowest_cell_seconds": None if slow_s is None else round(slow_s, 1), "error": error}
+            "slowest_cell_seconds": None if slow_s is None else round(slow_s, 1),
+            "cells_seconds": round(sum(s for _, s in cells), 1),
+            # kernel start until the first cell runs, and after the last cell until the kernel is gone
+            "start_seconds": None if first is None else round((first - started).total_seconds(), 1),
+            "stop_seconds": None if last is None else round(total - (last - started).total_seconds(), 1),
+            "error": error}
+
+
+def _stamp(cells, key, pick):
+    stamps = []
+    for c in cells:
+        value = c.get("metadata", {}).get("execution", {}).get(key)
+        if value:
+            stamps.append(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    return pick(stamps) if stamps else None
 
 
 def run_lesson_isolated(path, timeout=600, env=None, wall=900):
@@ -100,11 +120,13 @@ def run_lesson_isolated(path, timeout=600, env=None, wall=900):
         os.killpg(proc.pid, signal.SIGKILL)          # the child and the kernel it started, nothing else
         proc.communicate()
         return {"lesson": path.name, "seconds": float(wall), "slowest_cell": None, "slowest_cell_seconds": None,
+                "cells_seconds": None, "start_seconds": None, "stop_seconds": None,
                 "error": f"no answer within {wall} s (killed)"}
     try:
         return json.loads(out.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return {"lesson": path.name, "seconds": float("nan"), "slowest_cell": None, "slowest_cell_seconds": None,
+                "cells_seconds": None, "start_seconds": None, "stop_seconds": None,
                 "error": f"the runner failed (exit code {proc.returncode})"}
 
 
@@ -168,6 +190,11 @@ def main(argv=None):
         for cond in args.conditions:
             rs = [r for r in results if r["lesson"] == path.name and r["condition"] == cond]
             cols.append(" / ".join(f"{r['seconds']:.1f}" + ("!" if r["error"] else "") for r in rs))
+            stalls = [r for r in rs if r.get("cells_seconds") is not None
+                      and r["seconds"] - r["cells_seconds"] > 30]
+            if stalls:
+                cols[-1] += " (" + ", ".join(f"{r['seconds'] - r['cells_seconds']:.0f} s outside cells"
+                                             for r in stalls) + ")"
             best = min(rs, key=lambda r: r["seconds"])
             slow.append(f"{best['slowest_cell_seconds']} (cell {best['slowest_cell']})")
         print(f"| {path.name} | " + " | ".join(cols) + " | " + " / ".join(slow) + " |")
