@@ -8,6 +8,7 @@ matches the prepared notebook's slide metadata, math renders once, widgets rende
 with all their parts visible (lesson 6's drawing grid and probability bars, lesson 1's black pixels,
 icon fonts, labels not cut, progress bars with a bar). Screenshots of every slide go to build/screenshots/.
 """
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
 SHOTS = REPO / "build" / "screenshots"
 MIN_PX = 16
+# phrases that point at material the audience of a deck has not seen (allowed only on a Credits slide)
+UNSEEN = re.compile(r"the workshop slides|the slides['’]|the slides (got|reached|write|show)|the source blog|"
+                    r"the blog post (behind|this course)|the source['’]s", re.I)
 
 # What one slide looks like, measured in the page (sizes are screen pixels: font size x reveal's scale).
 MEASURE = r"""() => {
@@ -120,6 +124,10 @@ def test_decks_in_a_browser_offline(decks):
                     problems.append(f"{where}: {m['height']} px tall, the screen has 720")
                 if "NBVAL" in m["text"]:
                     problems.append(f"{where}: shows an nbval test marker")
+                unseen = UNSEEN.search(m["text"])
+                if unseen and not m["text"].lstrip().startswith("Credits"):
+                    problems.append(f"{where}: refers to material the audience never saw: {unseen.group(0)!r} "
+                                    "(name it where it is first used, or move it to a Credits slide)")
                 if m["prose"] and not m["notes"]:
                     problems.append(f"{where}: prose but no speaker notes")
                 small = [h for ratio, h in m["imgs"] if ratio < 0.9]

@@ -105,11 +105,14 @@ class SourceFit:
 
 
 def fit_source_recipe(X, y, num_hiddens, passes=20000, epsilon=0.01, reg=0.01, seed=0, every=1000,
-                      dtype=np.float64):
+                      dtype=np.float64, init="random"):
     """The source's training recipe: weights ~ N(0, 1/fan_in) from ``RandomState(seed)``, tanh hidden layer,
     softmax; full-batch gradient descent with the gradient *summed* over the N points plus ``reg * W``
     (L2), step ``epsilon``. The loss (mean cross-entropy + reg/2 (|W1|^2 + |W2|^2) / N) is recorded
-    after the update of every ``every``-th pass, as the source printed it. X (N, 2), y (N,) in {0, 1}."""
+    after the update of every ``every``-th pass, as the source printed it. X (N, 2), y (N,) in {0, 1}.
+    ``init="zeros"`` starts every weight at 0 instead (lesson 5 shows why nobody does that)."""
+    if init not in ("random", "zeros"):
+        raise ValueError(f"fit_source_recipe: init must be 'random' or 'zeros', got {init!r}.")
     X = np.asarray(X, dtype)
     y = np.asarray(y)
     N, rows = len(X), np.arange(len(X))
@@ -117,6 +120,8 @@ def fit_source_recipe(X, y, num_hiddens, passes=20000, epsilon=0.01, reg=0.01, s
     W1 = (rs.randn(X.shape[1], num_hiddens) / np.sqrt(X.shape[1])).astype(dtype)
     W2 = (rs.randn(num_hiddens, 2) / np.sqrt(num_hiddens)).astype(dtype)
     b1, b2 = np.zeros(num_hiddens, dtype), np.zeros(2, dtype)
+    if init == "zeros":
+        W1, W2 = np.zeros_like(W1), np.zeros_like(W2)
 
     def probabilities(P):
         h = np.tanh(P @ W1 + b1)
