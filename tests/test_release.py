@@ -5,6 +5,7 @@ serves the lessons and the exercises. The release holds no instructor code, and 
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -28,9 +29,10 @@ def _readme_commands(readme):
     """(install steps, jupyter lab arguments, other commands) as the student README writes them."""
     install = next(ln.strip() for ln in readme.splitlines() if "python3 -m venv" in ln and "pip install" in ln)
     steps = [s.strip() for s in install.split("&&")]
-    lab = next(s for s in steps if s.startswith("jupyter lab"))
+    is_lab = [shlex.split(s)[:2] == ["jupyter", "lab"] for s in steps]
+    assert is_lab[-1] and sum(is_lab) == 1, steps       # install first, then open JupyterLab
     others = sorted(set(re.findall(r"`(python -m nnkit [a-z]+)`", readme)))
-    return [s for s in steps if not s.startswith("jupyter lab")], lab.split()[2:], others
+    return steps[:-1], shlex.split(steps[-1])[2:], others
 
 
 def test_student_release_installs_and_runs_in_a_fresh_venv(tmp_path):
