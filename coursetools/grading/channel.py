@@ -17,6 +17,8 @@ MAX_LINE = 24 << 20         # bytes in one line (a base64 array result of up to 
 MAX_BRACKETS = 64           # '[' and '{' in one line: the harness sends at most a few
 MAX_DIMS = 8
 _DTYPE = re.compile(r"^[<>|=]?[biuf][1248]$|^[<>|=]?f16$")
+KINDS = {"array", "0-d array", "numpy scalar", "float", "int", "bool", "list", "tuple", "str", "dict",
+         "NoneType", "complex", "other"}
 _NAME = re.compile(r"[^A-Za-z0-9_.]")
 
 
@@ -130,7 +132,8 @@ def parse_line(line, n_cells, tasks, max_bytes):
             out["after"] = after
             rest.discard("after")
         if "kind" in rest:
-            out["kind"] = _str(msg["kind"], 20)
+            kind = _str(msg["kind"], 20)
+            out["kind"] = kind if kind in KINDS else "value"
             rest.discard("kind")
         if rest == {"result"}:
             out["result"] = decode_array(msg["result"], max_bytes)

@@ -27,7 +27,7 @@ from .sandbox import Child, Limits, decoded_arg, digest, encode_arg, sandbox_sta
 from ..paths import HIDDEN_DIR
 
 MAX_NOTEBOOK_BYTES = 20 << 20
-MAX_RUNS = 8                    # sandbox starts per submission (a crashing cell costs two)
+MAX_RUNS = 40                   # sandbox starts per submission at most (a crashing cell costs two)
 STARTUP_SECONDS = 60.0
 LATER_SECONDS = 2.0             # for cells and tasks after a first time-out in the same submission          # for the sandbox and Python with NumPy to start on a loaded machine
 
@@ -151,8 +151,9 @@ class _Run:
         self.results = [[None] * len(t.cases) for t in tasks]
         self.first = [0] * len(tasks)
         self.finished, self.missing = set(), set()
-        self.skip, self.cell_errors, self.notes = set(), {}, []
+        self.skip, self.cell_errors, self.notes, self.skip_reason = set(), {}, [], {}
         self.timeouts = 0
+        self.ambiguous = False           # Python died after a cell had left a thread or process running
         self.background = []             # cells that left a thread or process running, in order
         self.sent = [[[encode_arg(a) for a in c.args] for c in t.cases] for t in tasks]
 
@@ -262,12 +263,21 @@ def _timed_out(state, k, j, limits):
     state.finished.add(k)
 
 
-def run_submission(cells, n_cells, tasks, limits, slot=0, unsafe=False):
-    """Run a submission's cells and every task's hidden cases; returns the filled ``_Run`` record."""
+def run_submission(cells, n_cells, tasks, limits, slot=0, unsafe=False, blame_background=False):
+    """Run a submission's cells and every task's hidden cases; returns the filled ``_Run`` record.
+
+    When the sandbox stops early, the grader decides what to skip in the next run: a cell that ran out of
+    time is skipped at once, a cell during which Python died is skipped when that happens twice, and a
+    death during a task costs the case that was running. With ``blame_background``, a death that comes
+    after a cell left a thread or process running (a timer that kills the process later) is blamed on
+    that cell instead; ``grade_cells`` tries both readings when they differ and keeps the better one."""
     state = _Run(tasks, n_cells)
     last_crash, starts = None, 0
-    for _ in range(MAX_RUNS):
-        if len(state.finished) == len(tasks):
+    t0 = time.monotonic()
+    budget = max(60.0, 12 * limits.seconds)
+    runs = min(MAX_RUNS, 2 * len(cells) + 2 * len(tasks) + 4)
+    for _ in range(runs):
+        if len(state.finished) == len(tasks) or time.monotonic() - t0 > budget:
             break
         how, phase, cell, task, case, excerpt = _one_run(state, cells, limits, slot, unsafe)
         if how == "done":
@@ -277,27 +287,29 @@ def run_submission(cells, n_cells, tasks, limits, slot=0, unsafe=False):
             if starts >= 2:
                 raise RuntimeError("The sandbox did not start: " + channel.clean_text(excerpt, 300))
             continue
-        started = [c for c in state.background if c not in state.skip and (phase == "tasks" or c < (cell or 0))]
+        started = [c for c in state.background if c not in state.skip
+                   and (phase == "tasks" or c < (cell if cell is not None else 0))]
         if how == "stopped" and started:
-            # The process died while it waited, or in a later cell, after a cell had started a thread or a
-            # process (a delayed self-kill): blame that cell, not the one that happened to be running.
-            j = started[-1]
-            state.skip.add(j)
-            state.notes.append(f"The Python process was stopped after cell {j + 1} had started a background "
-                               f"thread or process; cell {j + 1} was skipped, and the grading went on without it.")
-            continue
+            state.ambiguous = True
+            if blame_background:
+                j = started[-1]
+                state.skip.add(j)
+                state.skip_reason[j] = (f"The Python process was stopped after cell {j + 1} had started a "
+                                        f"background thread or process; cell {j + 1} was skipped, and the "
+                                        f"grading went on without it.")
+                continue
         if phase == "cells":
             if cell is None:
                 continue
             if how == "timeout":
                 state.timeouts += 1
                 state.skip.add(cell)
-                state.notes.append(f"Cell {cell + 1} ran out of time; it was stopped and "
-                                   f"skipped, and the grading went on without it.")
+                state.skip_reason[cell] = (f"Cell {cell + 1} ran out of time; it was stopped and skipped, and "
+                                           f"the grading went on without it.")
             elif last_crash == cell:
                 state.skip.add(cell)
-                state.notes.append(f"Cell {cell + 1} stopped the Python process (twice); it was skipped, and "
-                                   f"the grading went on without it.")
+                state.skip_reason[cell] = (f"Cell {cell + 1} stopped the Python process (twice); it was "
+                                           f"skipped, and the grading went on without it.")
             else:
                 last_crash = cell                # run once more: only a cell that always stops it is skipped
             continue
@@ -314,6 +326,7 @@ def run_submission(cells, n_cells, tasks, limits, slot=0, unsafe=False):
             state.first[task] = j + 1
             if state.first[task] >= len(tasks[task].cases):
                 state.finished.add(task)
+    state.notes = [state.skip_reason[c] for c in sorted(state.skip_reason) if c in state.skip]
     return state
 
 
@@ -336,6 +349,8 @@ def judge(task, k, case, msg, accepted_note):
         err = msg["error"]
         if err == "NotImplementedError":
             return False, f"{task.func} still raises NotImplementedError: replace it with your solution."
+        if err == "ResultTooLarge":
+            return False, f"{call} returned an array larger than 16 MB; is its shape right?"
         if err == "ResultType":
             accepted_note.add(k)
             return False, f"{call} returned a {msg.get('kind', 'value')}, which is not a number or an array of numbers."
@@ -384,10 +399,19 @@ def judge(task, k, case, msg, accepted_note):
     return True, ""
 
 
+def _points(state):
+    return sum(task.points * sum(judge(task, k, c, state.results[k][j], set())[0] for j, c in enumerate(task.cases))
+               / len(task.cases) for k, task in enumerate(state.tasks) if k not in state.missing)
+
+
 def grade_cells(cells, n_cells, tasks, limits, slot=0, unsafe=False):
     """Grade code cells (from ``notebook_cells``) against the hidden ``tasks``; returns (tests, notes)."""
     try:
         state = run_submission(cells, n_cells, tasks, limits, slot, unsafe)
+        if state.ambiguous:             # which cell killed Python is unclear: keep the better reading
+            other = run_submission(cells, n_cells, tasks, limits, slot, unsafe, blame_background=True)
+            if _points(other) > _points(state):
+                state = other
     except channel.ChannelError as exc:
         why = (f"Your code's process sent the grader something it never sends ({exc}). "
                f"This submission could not be graded automatically; ask your instructor.")

@@ -94,7 +94,7 @@ def _encode(x):
     if arr.dtype.kind not in "biuf":
         raise TypeError("not numbers")
     if arr.nbytes > (16 << 20):
-        raise ValueError("too large")
+        raise OverflowError("too large")
     arr = arr.astype(arr.dtype.newbyteorder("="), copy=True)
     return {"dtype": arr.dtype.str, "shape": _list(arr.shape), "b": _b64e(_bytes(arr.tobytes())).decode()}
 def _kind(x):
@@ -152,9 +152,12 @@ def _run_cases(k, fn, cases, first, shm):
                 _send({"case": [k, j], "error": _err(e), "after": [_digest(a) for a in args]})
                 continue
             after = [_digest(a) for a in args]
+            kind = "other"
             try:
                 kind = _kind(res)
                 _send({"case": [k, j], "result": _encode(res), "kind": kind, "after": after})
+            except OverflowError:
+                _send({"case": [k, j], "error": {"type": "ResultTooLarge", "msg": ""}, "after": after})
             except _BaseException:
                 _send({"case": [k, j], "error": {"type": "ResultType", "msg": ""}, "kind": kind, "after": after})
         shm[4:8] = (1).to_bytes(4, "little")

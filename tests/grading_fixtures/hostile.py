@@ -241,6 +241,10 @@ def build(ctx):
                                              "threading.Timer(0.4, lambda: os._exit(1)).start()",
                                        extra_at=2), 7),
     }
+    # a harmless background thread (as tqdm starts one) in the setup cell must not be blamed for a real crash
+    nb = notebook({"gradient": "import ctypes\ndef gradient(X, w, t):\n    return ctypes.string_at(0)"})
+    nb.cells[1].source += "\nimport threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()"
+    cases["thread_in_setup_and_segfault"] = (nb, 2.5)
     expected = {}
     for name, (nb, score) in cases.items():
         write(nb, ctx.subs / f"{name}.ipynb")
@@ -307,7 +311,8 @@ def pwned_files(ctx, extra_dirs=()):
 
 
 def survivors(ctx):
-    """Host processes that outlived the grading: the daemon's sleep, or anything of a sandbox uid."""
+    """Host processes that outlived the grading: the daemon's sleep, a sandbox's harness, or anything of
+    a sandbox uid."""
     found = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -317,6 +322,6 @@ def survivors(ctx):
             uid = os.stat(f"/proc/{d}").st_uid
         except OSError:
             continue
-        if ctx.marker.encode() in cmd or 61000 <= uid < 61256:
+        if ctx.marker.encode() in cmd or b"def _send(obj)" in cmd or 61000 <= uid < 61256:
             found.append((d, cmd[:80]))
     return found
