@@ -86,6 +86,23 @@ def test_truncated_file_gives_a_clear_message(tmp_path, isolated_cache):
         nnkit.load_mnist(data_dir=d, download=False)
 
 
+def test_a_file_that_would_decompress_to_far_too_much_is_stopped_early(tmp_path, isolated_cache):
+    import tracemalloc
+    d = tmp_path / "data"; d.mkdir(); _copy_files(d)
+    bomb = gzip.compress(bytes(100_000_000), compresslevel=9)      # 100 MB of zeros in about 100 kB
+    (d / "t10k-labels-idx1-ubyte.gz").write_bytes(bomb)
+    with pytest.raises(nnkit.DataError, match="t10k-labels-idx1-ubyte.gz is corrupted"):
+        nnkit.load_mnist(data_dir=d, download=False)
+    tracemalloc.start()
+    try:
+        with pytest.raises(nnkit.DataError, match="corrupted"):
+            mnist._decompress_and_verify(bomb, mnist.FILES["test_labels"], "t10k-labels-idx1-ubyte.gz", "")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000           # never more than the 10 kB the file should hold (plus change)
+
+
 def test_idx_parser_rejects_bad_headers_and_sizes():
     good = gzip.decompress((SHIPPED / "t10k-labels-idx1-ubyte.gz").read_bytes())
     assert nnkit.data.read_idx(good).shape == (10000,)

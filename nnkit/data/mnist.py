@@ -8,7 +8,6 @@ downloaded once into a user cache from public mirrors and verified the same way.
 the decoded arrays are kept in that cache as ``.npy`` so that later loads are fast; the cached arrays
 are verified against the same SHA-256 on every load, and a damaged cache file is decoded again.
 """
-import gzip
 import hashlib
 import os
 import struct
@@ -120,9 +119,13 @@ def _what_to_do(path):
 
 def _decompress_and_verify(raw, spec, source, advice):
     """The verified IDX content of one ``.gz`` file, or a DataError naming ``source`` and the fix."""
+    expected = len(_idx_header(spec.shape)) + int(np.prod(spec.shape))
     try:
-        data = gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
+        # At most one byte more than the file should hold: a damaged (or hostile) file that would
+        # decompress to gigabytes stops here instead of filling the memory.
+        unzip = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        data = unzip.decompress(raw, expected + 1)
+    except zlib.error as exc:
         raise DataError(f"The MNIST file {source} is corrupted or truncated: it cannot be decompressed "
                         f"({exc}). {advice}") from None
     if hashlib.sha256(data).hexdigest() != spec.sha256 or hashlib.md5(data).hexdigest() != spec.md5:
