@@ -3,7 +3,7 @@
 The sandbox is made of established parts, not home-made rules:
 
 - ``bwrap`` (bubblewrap, the sandbox Flatpak relies on) gives the child its own mount, PID, network, IPC
-  and UTS namespaces: a file system that holds only read-only ``/usr``, the Python installation, the
+  and UTS namespaces: a file system that holds only read-only ``/usr/bin`` and ``/usr/lib*``, the Python installation, the
   venv and the ``nnkit`` package, plus a fresh size-limited ``/tmp`` (its working folder); its own
   ``/proc`` in which only its own processes exist; no network interface but a downed loopback. When
   ``bwrap`` dies, the kernel kills every process of the PID namespace (``--die-with-parent``), so no
@@ -321,7 +321,10 @@ def bwrap_command(slot, tmp_mb, as_root):
            "--die-with-parent", "--new-session", "--clearenv"]
     if not as_root:
         cmd += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL", "--disable-userns"]
-    cmd += ["--ro-bind", "/usr", "/usr"]
+    cmd += ["--perms", "0755", "--dir", "/usr"]
+    for sub in ("bin", "lib", "lib64", "lib32", "libexec"):     # programs and libraries, not /usr/local or /usr/share
+        if Path("/usr", sub).is_dir() and not Path("/usr", sub).is_symlink():
+            cmd += ["--ro-bind", f"/usr/{sub}", f"/usr/{sub}"]
     for name in ("bin", "lib", "lib64", "lib32", "sbin"):
         p = Path("/") / name
         if p.is_symlink():
@@ -329,7 +332,7 @@ def bwrap_command(slot, tmp_mb, as_root):
         elif p.is_dir():
             cmd += ["--ro-bind", str(p), str(p)]
     if Path("/etc/ld.so.cache").is_file():
-        cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+        cmd += ["--perms", "0755", "--dir", "/etc", "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_mb << 20), "--perms", "1777", "--tmpfs", "/tmp"]
     made = {"/tmp", "/usr", "/proc", "/dev", "/etc"}
     for p in python_paths():
