@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from coursetools.grading import grade_notebook
-from coursetools.grading.core import load_exercise
+from coursetools.grading import grade_folder
+from coursetools.grading.core import load_exercise, student_names
 from coursetools.grading.sandbox import Limits
 from coursetools.paths import REPO
 
@@ -21,9 +21,11 @@ def test_every_exercise_has_hidden_tests():
 
 @pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap (bwrap), the grader's sandbox, is not installed")
 @pytest.mark.parametrize("name", EXERCISES)
-def test_solution_full_marks_exercise_zero(name):
-    sol = grade_notebook(REPO / "solutions" / f"{name}.ipynb", name, Limits(seconds=20))
+def test_solution_full_marks_exercise_zero(name, tmp_path):
+    # both notebooks in one class: the hidden tests are loaded once and the two sandboxes run side by side
+    res = grade_folder([REPO / "solutions" / f"{name}.ipynb", REPO / "exercises" / f"{name}.ipynb"], name,
+                       tmp_path, Limits(seconds=20), workers=2)
+    sol, ex = res[student_names([name])[0]], res[student_names([name])[0] + "_2"]
     assert sol["score"] == sol["max_score"], [t["output"] for t in sol["tests"]]
-    ex = grade_notebook(REPO / "exercises" / f"{name}.ipynb", name, Limits(seconds=20))
     assert ex["score"] == 0
     assert all("NotImplementedError" in t["output"] for t in ex["tests"])
