@@ -40,7 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
-UID_BASE = 61000        # uid/gid of sandbox slot k (as root): UID_BASE + k, an id no account uses
+UID_BASE = 61000        # sandbox uids/gids (as root) lie in UID_BASE .. UID_BASE + 999, ids no account uses
+
+
+def sandbox_uid(slot):
+    """The uid/gid of sandbox slot ``slot`` of this grader process. Graders running at the same time
+    (pytest workers, two instructors) get different ids, so that one's process limit is not the other's."""
+    return UID_BASE + (os.getpid() % 125) * 8 + slot % 8
 
 HARNESS = r'''
 import sys, os, json, base64, hashlib, builtins, types, mmap, select, signal, time, threading
@@ -53,7 +59,7 @@ _kill = os.kill; _waitpid = os.waitpid; _pidfd_open = os.pidfd_open; _poll = sel
 _now = time.monotonic; _setpgid = os.setpgid; _SIGKILL = signal.SIGKILL; _int = int; _range = range
 _mmap = mmap.mmap; _exec = exec; _compile = compile; _getpid = os.getpid; _listdir = os.listdir
 _alarm = signal.alarm; _setitimer = signal.setitimer; _timers = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
-_threads = threading.active_count
+_threads = threading.active_count; _sleep = time.sleep
 def _send(obj):
     try:
         data = (_dumps(obj) + "\n").encode()
@@ -209,7 +215,15 @@ for _task in _req["tasks"]:
     while _next < _len(_cases):
         _shm = _mmap(-1, 8)
         _shm[0:4] = _next.to_bytes(4, "little")
-        _pid = _fork()
+        for _try in _range(20):                  # a process limit just reached by swept processes frees up
+            try:
+                _pid = _fork()
+                break
+            except OSError:
+                _sweep()
+                _sleep(0.1)
+        else:
+            _pid = _fork()
         if _pid == 0:
             _run_cases(_k, _fn, _cases, _next, _shm)
         try:
@@ -349,7 +363,7 @@ def bwrap_command(slot, tmp_mb, as_root):
         cmd += ["--setenv", k, v]
     cmd += ["--chdir", "/tmp"]
     if as_root:
-        uid = str(UID_BASE + slot)
+        uid = str(sandbox_uid(slot))
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP", "--",
                 "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--bounding-set=-all",
                 "--inh-caps=-all", "--no-new-privs"]
@@ -400,7 +414,7 @@ def sandbox_status():
         why = (p.stderr or p.stdout).strip().splitlines()[-1:] or ["no message"]
         return False, f"bubblewrap did not start here: {why[0][:200]}"
     if as_root:
-        return True, (f"bubblewrap sandbox, student code as uid {UID_BASE}+worker without capabilities "
+        return True, (f"bubblewrap sandbox, student code as uid {sandbox_uid(0)}+worker without capabilities "
                       f"(grader runs as root)")
     return True, "bubblewrap sandbox in a user namespace without capabilities (grader runs as a normal user)"
 

@@ -324,6 +324,6 @@ def survivors(ctx):
             uid = os.stat(f"/proc/{d}").st_uid
         except OSError:
             continue
-        if ctx.marker.encode() in cmd or b"def _send(obj)" in cmd or 61000 <= uid < 61256:
+        if ctx.marker.encode() in cmd or b"def _send(obj)" in cmd or 61000 <= uid < 62000:
             found.append((d, cmd[:80]))
     return found
