@@ -105,10 +105,17 @@ def read_notebook_bytes(path):
             raise SubmissionError("This submission is a symbolic link, not a notebook file. "
                                   "Submit the .ipynb file itself.") from None
         raise SubmissionError(f"This submission could not be opened ({exc.strerror}).") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise SubmissionError("This submission is not a regular file. Submit the .ipynb file itself.")
-        data = fh.read(MAX_NOTEBOOK_BYTES + 1)
+        with os.fdopen(fd, "rb") as fh:
+            fd = None
+            data = fh.read(MAX_NOTEBOOK_BYTES + 1)
+    except OSError as exc:
+        raise SubmissionError(f"This submission could not be read ({exc.strerror}).") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise SubmissionError("This notebook is larger than 20 MB. Clear the outputs (Edit > Clear Outputs "
                               "of All Cells), save, and submit again.")
@@ -484,6 +491,8 @@ def _read(path):
         return read_notebook_bytes(path)
     except SubmissionError as exc:
         return exc
+    except Exception as exc:            # never the class's failure
+        return SubmissionError(f"This submission could not be read ({type(exc).__name__}).")
 
 
 def grade_notebook(path, exercise, limits=None, hidden_dir=None, unsafe=False):

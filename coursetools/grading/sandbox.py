@@ -190,6 +190,10 @@ for _i, _src in _req["cells"]:
     except SyntaxError as _e:
         _send({"cell_error": _i, "type": "SyntaxError", "msg": "%s (line %s)" % (_e.msg, _e.lineno)})
         continue
+    except _BaseException as _e:                 # null bytes, unencodable characters
+        _d = _err(_e)
+        _send({"cell_error": _i, "type": _d["type"], "msg": _d["msg"]})
+        continue
     try:
         _exec(_code, _ns)
     except _BaseException as _e:

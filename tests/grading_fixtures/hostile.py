@@ -262,6 +262,11 @@ def build(ctx):
     expected["symlinked"] = 0
     (ctx.subs / "not_a_notebook.ipynb").write_text("{ this is not json")
     expected["not_a_notebook"] = 0
+    # a folder, a FIFO (reading it would block) and nested JSON named like notebooks
+    (ctx.subs / "folder.ipynb").mkdir()
+    os.mkfifo(ctx.subs / "fifo.ipynb")
+    (ctx.subs / "deep_json.ipynb").write_text("[" * 100000)
+    expected.update(folder=0, fifo=0, deep_json=0)
     # an untouched exercise that executes any solution it can find on disk: must stay at zero
     nb = notebook(base=EXERCISE, extra=textwrap.dedent(f"""
         import glob, json, os
