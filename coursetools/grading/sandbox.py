@@ -59,7 +59,11 @@ _kill = os.kill; _waitpid = os.waitpid; _pidfd_open = os.pidfd_open; _poll = sel
 _now = time.monotonic; _setpgid = os.setpgid; _SIGKILL = signal.SIGKILL; _int = int; _range = range
 _mmap = mmap.mmap; _exec = exec; _compile = compile; _getpid = os.getpid; _listdir = os.listdir
 _alarm = signal.alarm; _setitimer = signal.setitimer; _timers = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
-_threads = threading.active_count; _sleep = time.sleep
+_threads = threading.active_count; _sleep = time.sleep; _signal = signal.signal; _SIG_DFL = signal.SIG_DFL
+_signals = (signal.SIGCHLD, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF, signal.SIGUSR1, signal.SIGUSR2,
+            signal.SIGHUP, signal.SIGTERM)
+_settrace = sys.settrace; _setprofile = sys.setprofile; _tsettrace = threading.settrace
+_tsetprofile = threading.setprofile
 def _send(obj):
     try:
         data = (_dumps(obj) + "\n").encode()
@@ -206,6 +210,12 @@ for _i, _src in _req["cells"]:
         _base = _now_bg
 _send({"cells_done": 1})
 _sweep()                                         # processes that cells left behind
+for _s in _signals:                              # handlers and hooks a cell installed would run in the harness
+    try:
+        _signal(_s, _SIG_DFL)
+    except _BaseException:
+        pass
+_settrace(None); _setprofile(None); _tsettrace(None); _tsetprofile(None)
 _ts = _req["task_seconds"]
 for _task in _req["tasks"]:
     _k, _cases = _task["k"], _task["cases"]
