@@ -50,7 +50,7 @@ def graded_as_user():
     token = secrets.token_hex(8)
     marker = f"{secrets.randbelow(9000) + 1000}.{secrets.randbelow(9000) + 1000}"
     ctx = hostile.make_ctx(base, REPO, FIX / "hidden", token, marker, user_uid=USER)
-    expected = hostile.build(ctx)
+    expected = hostile.build(ctx, as_root=False)
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "COURSETOOLS_TEST_SECRET": token}
     if as_user(["bwrap", "--unshare-user", "--dev-bind", "/", "/", "true"], env, REPO).returncode != 0:
         subprocess.run(["rm", "-rf", str(base)], check=False)
@@ -61,7 +61,7 @@ def graded_as_user():
     results = {d.name: json.loads((d / "results.json").read_text()) for d in (ctx.out / "students").iterdir()} \
         if (ctx.out / "students").is_dir() else {}
     yield ctx, expected, results, p
-    for d, _ in hostile.survivors(ctx):
+    for d, _ in hostile.survivors(ctx, {USER}):
         try:
             os.kill(int(d), 9)
         except OSError:
@@ -88,4 +88,4 @@ def test_every_submission_gets_the_score_it_deserves_as_a_normal_user(graded_as_
 def test_no_escape_left_a_trace_as_a_normal_user(graded_as_user):
     ctx, _, _, _ = graded_as_user
     assert hostile.pwned_files(ctx) == []
-    assert hostile.survivors(ctx) == []
+    assert hostile.survivors(ctx, {USER}) == []

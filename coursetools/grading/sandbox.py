@@ -484,6 +484,7 @@ class Child:
     """One running sandbox: ``lines()`` yields raw result lines; ``kill()`` ends it and all it started."""
 
     def __init__(self, request, limits, slot=0, unsafe=False):
+        self.unsafe = unsafe
         self.work = tempfile.mkdtemp(prefix="coursetools-grade-")
         os.chmod(self.work, 0o700)
         self.out_path = os.path.join(self.work, "output.txt")
@@ -521,10 +522,28 @@ class Child:
                 pass
 
     def kill(self):
-        """SIGKILL to bwrap's process group; its --die-with-parent takes the whole PID namespace with it."""
+        """End the sandbox and everything in it. SIGKILL goes first to the PID namespace's init (bwrap's
+        child): the kernel then kills every process of the namespace and the init waits for them, bwrap
+        reaps the init and exits, and we reap bwrap, so no process and no zombie is left when this
+        returns. bwrap's process group is killed too, as a fallback."""
+        if self.proc.poll() is None and not self.unsafe:
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as fh:
+                    inits = [int(p) for p in fh.read().split()]
+            except (OSError, ValueError):
+                inits = []
+            for pid in inits:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
 

@@ -47,8 +47,10 @@ def probe(code):
     return notebook(extra=cell, extra_at=8)
 
 
-def build(ctx):
-    """Write the class into ctx.subs; return {student name: expected score (None: any score)}."""
+def build(ctx, as_root=True):
+    """Write the class into ctx.subs; return {student name: expected score (None: any score)}. With
+    ``as_root`` (the grader runs as root), also a memory fork bomb that only the root grader's memory
+    cgroup can stop."""
     r, tok = repr(str(ctx.repo)), repr(ctx.token)
     site = repr(str(Path(os.__file__).parent))
     venv_site = repr(next(str(p) for p in map(Path, __import__("sys").path) if p.name == "site-packages"))
@@ -243,6 +245,22 @@ def build(ctx):
                                              "threading.Timer(0.4, lambda: os._exit(1)).start()",
                                        extra_at=2), 7),
     }
+    if as_root:     # many processes that each stay under the per-process limit: the memory cgroup stops them
+        cases["memory_fork_bomb"] = (probe("""
+            import os, time, numpy as np
+            kids = []
+            for _ in range(10):
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        a = np.ones(45_000_000)          # 360 MB each, 3.6 GB together
+                        time.sleep(1.5)
+                        os._exit(0)
+                    except BaseException:
+                        os._exit(3)
+                kids.append(pid)
+            return sum(os.waitpid(p, 0)[1] == 0 for p in kids) == 10
+            """), 7)
     # a harmless background thread (as tqdm starts one) in the setup cell must not be blamed for a real crash
     nb = notebook({"gradient": "import ctypes\ndef gradient(X, w, t):\n    return ctypes.string_at(0)"})
     nb.cells[1].source += "\nimport threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()"
@@ -317,9 +335,9 @@ def pwned_files(ctx, extra_dirs=()):
     return [d / f"_pwned_{ctx.token}" for d in dirs if (d / f"_pwned_{ctx.token}").exists()]
 
 
-def survivors(ctx):
-    """Host processes that outlived the grading: the daemon's sleep, a sandbox's harness, or anything of
-    a sandbox uid."""
+def survivors(ctx, uids):
+    """Host processes that outlived the grading: the daemon's sleep, or any process of the sandbox uids
+    ``uids`` (other graders, such as a benchmark, may be running at the same time with their own)."""
     found = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -329,6 +347,6 @@ def survivors(ctx):
             uid = os.stat(f"/proc/{d}").st_uid
         except OSError:
             continue
-        if ctx.marker.encode() in cmd or b"def _send(obj)" in cmd or 61000 <= uid < 62000:
+        if ctx.marker.encode() in cmd or uid in uids:
             found.append((d, cmd[:80]))
     return found
