@@ -113,6 +113,7 @@ def make_exercise(nb):
             raise ValueError(f"cell {i + 1}: {exc}") from None
         cell.outputs = []
         cell.execution_count = None
+        cell.metadata.pop("execution", None)          # the solution run's timestamps
     ex.metadata.pop("widgets", None)
     return ex
 
