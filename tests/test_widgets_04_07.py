@@ -55,6 +55,7 @@ def test_classifier_widget_sliders_always_show_the_model():
     box.buttons[1].click()                                   # fit: the trained line lies inside the ranges
     assert [sl["w1"].value, sl["w2"].value, sl["b"].value] == pytest.approx([*play.w, play.b], abs=0.05)
     assert play.accuracy() > 0.95
+    assert sl["b"].max == 10.0 and sl["b"].min == -10.0      # twice the trained |b| (4.4), rounded up to 5
     play.set(b=-50.0)                                        # a step that leaves the range is clipped in both
     box.buttons[0].click()
     assert sl["b"].value == play.b == sl["b"].min

@@ -19,7 +19,7 @@ import numpy as np
 from ..data import two_clouds
 from ..functions import sigmoid
 
-__all__ = ["LinearClassifierPlayground", "classifier_widget"]
+__all__ = ["LinearClassifierPlayground", "classifier_widget", "slider_limit"]
 
 
 class LinearClassifierPlayground:
@@ -93,11 +93,18 @@ class LinearClassifierPlayground:
         return plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)
 
 
-SLIDER_LIMIT = 10.0   # sliders run from -10 to 10: the trained line (b about -4.4) and its 2x copy fit
+def slider_limit(X, y, lr=0.5, steps=300):
+    """How far the sliders reach: twice the largest parameter of the trained line, rounded up to a
+    multiple of 5 (10 for the two clouds, whose trained b is about -4.4), so the trained line and its
+    double both fit."""
+    trained = LinearClassifierPlayground(X, y).fit(lr, steps)
+    biggest = max(np.abs(trained.w).max(), abs(trained.b))
+    return float(5 * np.ceil(2 * biggest / 5))
 
 
 def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
-    """Sliders for w1, w2, b (-10 to 10); "one step" does one gradient-descent step, "fit" 200 steps.
+    """Sliders for w1, w2, b (range from ``slider_limit``); "one step" does one gradient-descent step,
+    "fit" 200 steps.
 
     If a step takes a parameter past the sliders' ends, it is clipped there, in the model as well as on
     the slider, so that what the sliders show is always the model that is drawn.
@@ -105,7 +112,7 @@ def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
     import ipywidgets as W
     import matplotlib.pyplot as plt
     play = LinearClassifierPlayground(w1=w1, w2=w2, b=b)
-    lim = SLIDER_LIMIT
+    lim = slider_limit(play.X, play.y, lr)
     sl = {k: W.FloatSlider(value=v, min=-lim, max=lim, step=0.05, description=k, continuous_update=False)
           for k, v in (("w1", w1), ("w2", w2), ("b", b))}
     one, many = W.Button(description="one step"), W.Button(description="fit (200 steps)")
