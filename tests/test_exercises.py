@@ -1,6 +1,9 @@
 """exercises/ is exactly what the generator makes from solutions/; the generated cells carry valid
 nbgrader metadata; the student release contains no solutions and no hidden tests."""
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +160,33 @@ def test_student_readme_opens_lab_like_the_course_readme():
     # one install-and-open command for teachers and students (the README's is run by the JupyterLab test)
     course = next(ln for ln in (REPO / "README.md").read_text().splitlines() if "jupyter lab" in ln and "pip" in ln)
     assert course.strip() in TEMPLATE.read_text()
+
+
+NBGRADER = os.environ.get("NBGRADER") or shutil.which("nbgrader")
+
+
+@pytest.mark.skipif(not NBGRADER, reason="nbgrader is not installed (not a course dependency); set NBGRADER to an "
+                                         "nbgrader executable, e.g. from a throwaway venv, to run this check")
+def test_nbgrader_generate_assignment_gives_our_exercises(tmp_path):
+    """nbgrader's own generate_assignment on solutions/ gives exercises/, cell by cell: the same sources (its stub
+    '# YOUR CODE HERE / raise NotImplementedError()' where ours names the task), the same nbgrader metadata (it adds
+    its checksum and cell_type), no outputs."""
+    src = tmp_path / "source" / "ex"
+    src.mkdir(parents=True)
+    for sol in SOLUTIONS:
+        shutil.copy(sol, src / sol.name)
+    (tmp_path / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.root = {str(tmp_path)!r}\n")
+    env = {**os.environ, "PATH": f"{Path(NBGRADER).parent}:{os.environ['PATH']}"}
+    res = subprocess.run([NBGRADER, "generate_assignment", "ex", "--force"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    stub = re.compile(r'^([ \t]*)raise NotImplementedError\("Task \d+: [^"]*"\)$', re.M)
+    for sol in SOLUTIONS:
+        theirs = nbformat.read(str(tmp_path / "release" / "ex" / sol.name), as_version=4)
+        ours = nbformat.read(str(REPO / "exercises" / sol.name), as_version=4)
+        assert len(theirs.cells) == len(ours.cells), sol.name
+        for k, (a, b) in enumerate(zip(theirs.cells, ours.cells)):
+            assert a.source == stub.sub(r"\1# YOUR CODE HERE\n\1raise NotImplementedError()", b.source), (sol.name, k)
+            meta = {key: v for key, v in a.metadata["nbgrader"].items() if key not in ("checksum", "cell_type")}
+            assert meta == b.metadata["nbgrader"], (sol.name, k)
+            assert a.get("outputs", []) == [] and b.get("outputs", []) == []
