@@ -354,7 +354,7 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.axis("off")
     ax.text(0.0, -0.02, "yellow: inputs   blue: computed   thick red border: the output", transform=ax.transAxes,
-            fontsize=11, va="top")
+            fontsize=12, va="top")
     if title:
         ax.set_title(title, fontsize=14)
     return fig
