@@ -21,6 +21,7 @@ measurements never overlap, and repeat (``--repeat``) to see the spread.
 import argparse
 import json
 import re
+import resource
 import os
 import signal
 import subprocess
@@ -82,18 +83,41 @@ def run_lesson(path, timeout=600, env=None):
     except (CellExecutionError, DeadKernelError) as exc:
         error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])[:160]
     total = time.perf_counter() - t0
+    # CPU time of the kernel (a child of this process, reaped at shutdown): with cpu / wall well below 1,
+    # the lesson waited for a core (other programs), not for its own work.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    kernel_cpu = usage.ru_utime + usage.ru_stime
     cells = [(i, _cell_seconds(c)) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     cells = [(i, s) for i, s in cells if s is not None]
     slow_i, slow_s = max(cells, key=lambda c: c[1]) if cells else (None, None)
+    gap, gap_before = _largest_gap(nb.cells)
     first = _stamp(nb.cells, "iopub.execute_input", min)
     last = _stamp(nb.cells, "shell.execute_reply", max)
     return {"lesson": path.name, "seconds": round(total, 1), "slowest_cell": slow_i,
             "slowest_cell_seconds": None if slow_s is None else round(slow_s, 1),
             "cells_seconds": round(sum(s for _, s in cells), 1),
+            "kernel_cpu_seconds": round(kernel_cpu, 1),
             # kernel start until the first cell runs, and after the last cell until the kernel is gone
             "start_seconds": None if first is None else round((first - started).total_seconds(), 1),
             "stop_seconds": None if last is None else round(total - (last - started).total_seconds(), 1),
+            "largest_gap_seconds": gap, "largest_gap_before_cell": gap_before,
+            "cells": [[i, round(s, 2)] for i, s in cells],
             "error": error}
+
+
+def _largest_gap(cells):
+    """The longest wait between one cell's reply and the start of the next cell, and that next cell."""
+    best, where, prev_end = 0.0, None, None
+    for i, c in enumerate(cells):
+        t = c.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" not in t:
+            continue
+        start = datetime.fromisoformat(t["iopub.execute_input"].replace("Z", "+00:00"))
+        if prev_end is not None and (start - prev_end).total_seconds() > best:
+            best, where = (start - prev_end).total_seconds(), i
+        if "shell.execute_reply" in t:
+            prev_end = datetime.fromisoformat(t["shell.execute_reply"].replace("Z", "+00:00"))
+    return round(best, 1), where
 
 
 def _stamp(cells, key, pick):
