@@ -43,6 +43,8 @@ def main(argv=None):
         print(f"No notebooks found in {src}.", file=sys.stderr)
         return 2
     exercise = a.exercise or student_names(paths[:1])[0]
+    if ok:
+        print(f"Grading {len(paths)} notebook(s) of {exercise} in the sandbox: {why}.", file=sys.stderr)
     try:
         results = grade_folder(paths, exercise, a.out, Limits(seconds=a.timeout, memory_mb=a.memory_mb),
                                a.hidden, a.workers, a.unsafe)
