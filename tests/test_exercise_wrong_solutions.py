@@ -108,3 +108,15 @@ def test_reference_gets_full_marks_and_the_exercise_zero(exercise):
     for task, (got, lines) in zip(tasks, _grade(stub, tasks)):
         assert got == 0, f"{exercise} {task.name}: the untouched exercise scored {got}"
         assert any("NotImplementedError" in ln for ln in lines), lines
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_task_has_at_least_three_kept_wrong_submissions(exercise):
+    mod = _submissions(exercise)
+    assert mod is not None, f"no tests/submissions/ex{exercise[:2]}.py"
+    counts = {}
+    for func, *_ in mod.WRONG:
+        name = _task(exercise, func).name
+        counts[name] = counts.get(name, 0) + 1
+    assert {t.name: counts.get(t.name, 0) for t in _tasks(exercise)} == {t.name: max(3, counts.get(t.name, 0))
+                                                                         for t in _tasks(exercise)}
