@@ -217,7 +217,7 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
         if last["accuracy"] is not None:
             parts.append(f"accuracy {last['accuracy']:.4f}")
         if last["val_accuracy"] is not None:
-            parts.append(f"test accuracy {last['val_accuracy']:.4f}")
+            parts.append(f"val accuracy {last['val_accuracy']:.4f}")
         total = sum(r["seconds"] for r in history)
         print(f"trained {len(history)} epoch{'s' * (len(history) > 1)} in {total:.1f} s: " + ", ".join(parts))
     return history
