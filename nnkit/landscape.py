@@ -250,6 +250,6 @@ def plot_least_squares_runs(X, t, w0, etas, steps=60):
                     markevery=max(1, steps // 15), label=f"η = {eta:g}: {descent_regime(losses, ws)}")
     ax.set_xlabel("step"); ax.set_ylabel("loss − best possible loss")
     ax.set_xlim(0, steps); ax.set_ylim(1e-6, 1e3)
-    ax.grid(alpha=0.3); ax.legend(loc="lower left", fontsize=11)
+    ax.grid(alpha=0.3); ax.legend(loc="lower left")
     fig.tight_layout()
     return fig

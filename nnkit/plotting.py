@@ -203,7 +203,7 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     for i in range(D):
         for j in range(C):
             if dW[i, j] != 0:
-                ax.text(j, i, f"{dW[i, j]:.1f}", ha="center", va="center", fontsize=11.5,
+                ax.text(j, i, f"{dW[i, j]:.1f}", ha="center", va="center", fontsize=12,
                         color="white" if abs(dW[i, j]) > 0.6 * lim else "black")
     ax.set_xticks(range(C)); ax.set_xticklabels([f"{v:+.1f}" for v in delta_p], rotation=90)
     ax.set_yticks(range(D)); ax.set_yticklabels([f"x{i} = {v:g}" for i, v in enumerate(x)])
