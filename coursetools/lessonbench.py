@@ -8,8 +8,9 @@ Nothing is written back: the notebooks are only read. "busy" starts one extra pr
 one core (a stand-in for the browser or video call on a learner's laptop), and stops it by its pid
 when the lesson is done. Columns: total wall time of each run (kernel start and stop included), and the
 slowest cell of the fastest run. Each lesson runs in a child process of its own, stopped after
-``--wall`` seconds; a run that spent more than 30 s outside its cells (a stalled kernel connection,
-seen twice in about 40 runs on a loaded machine) is marked.
+``--wall`` seconds; a run that spent more than 30 s outside its cells is marked (after a cell that
+draws into an ipywidgets Output with clear_output(wait=True), nbclient sometimes starts the next cell
+only after its whole cell timeout: see the README, "Lessons on a busy machine").
 
 The kernels get this process's environment, so run it from a plain shell: under pytest-xdist the
 test set-up sets OPENBLAS_NUM_THREADS=1, which would hide what a learner's JupyterLab does.
