@@ -15,7 +15,15 @@ __all__ = ["Landscape", "LANDSCAPES", "descend", "make_optimizer", "least_square
 
 
 class Landscape:
-    """A named 1-D loss E(w) with its derivative dE/dw and a w-range for plots."""
+    """A named 1-D loss E(w) with its derivative dE/dw and a w-range for plots. Lesson 3 (the entries of LANDSCAPES).
+
+    Inputs:
+    - name: the title plots show, e.g. "E(w) = w²".
+    - E, dE: functions of w (a number or an array) giving E(w) and dE/dw, of the same shape as w.
+    - wrange: (lo, hi), the w-range that plots show.
+    Returns (what the object offers): the attributes ``name``, ``E``, ``dE`` and ``wrange`` (a tuple), which
+    ``descend`` and ``plot_paths`` read.
+    """
 
     def __init__(self, name, E, dE, wrange):
         self.name, self.E, self.dE, self.wrange = name, E, dE, tuple(wrange)
@@ -34,7 +42,14 @@ LANDSCAPES = {
 
 
 def make_optimizer(name, lr):
-    """'sgd', 'momentum', 'adagrad' or 'adam' -> the nnkit optimizer with learning rate ``lr``."""
+    """An nnkit optimizer from its name. Lesson 3 (behind ``descend`` and the explorer's optimizer menu).
+
+    Inputs:
+    - name: "sgd", "momentum", "adagrad" or "adam" (anything else raises ValueError).
+    - lr: the learning rate; every other setting keeps the optimizer's default.
+    Returns the optimizer object (SGD, Momentum, AdaGrad or Adam); its ``update(params, grads)`` changes the
+    arrays in ``params`` in place.
+    """
     from . import optimizers
     table = {"sgd": optimizers.SGD, "momentum": optimizers.Momentum, "adagrad": optimizers.AdaGrad,
              "adam": optimizers.Adam}
@@ -44,10 +59,15 @@ def make_optimizer(name, lr):
 
 
 def descend(landscape, w0=1.0, lr=0.1, steps=50, optimizer="sgd", limit=1e6):
-    """Gradient descent on a 1-D landscape: the path w_0, w_1, ..., w_steps as an array (steps + 1,).
+    """Gradient descent on a 1-D landscape: the path w_0, w_1, ..., w_steps. Lesson 3.
 
-    ``landscape`` is a key of LANDSCAPES or a Landscape; ``optimizer`` a name for make_optimizer or an
-    optimizer object. The walk stops early (path shorter) if |w| exceeds ``limit``: it has diverged.
+    Inputs:
+    - landscape: a key of LANDSCAPES ("w^2", "cubic", "p = w x") or a Landscape.
+    - w0: the start (default 1.0); lr: the learning rate (default 0.1); steps: number of updates (default 50).
+    - optimizer: a name for make_optimizer (default "sgd": w <- w - lr dE/dw) or an optimizer object (which
+      keeps its state, e.g. momentum, from earlier calls).
+    - limit: the walk stops as soon as |w| exceeds it or w is not finite (default 1e6): it has diverged.
+    Returns path, float array (steps + 1,); shorter when the walk stopped early.
     """
     land = LANDSCAPES[landscape] if isinstance(landscape, str) else landscape
     opt = make_optimizer(optimizer, lr) if isinstance(optimizer, str) else optimizer
@@ -63,12 +83,15 @@ def descend(landscape, w0=1.0, lr=0.1, steps=50, optimizer="sgd", limit=1e6):
 
 
 def least_squares_descent(X, t, w0, eta, steps, optimizer=None):
-    """Gradient descent on E(w) = ||X w - t||^2 / 2 with gradient X^T (X w - t).
+    """Gradient descent on E(w) = ||X w - t||^2 / 2, whose gradient is X^T (X w - t). Lesson 2.
 
-    X (N, D), t (N,), w0 (D,). Plain descent w <- w - eta X^T (X w - t) when ``optimizer`` is None;
-    otherwise ``optimizer`` is a name for make_optimizer ('sgd', 'momentum', 'adagrad', 'adam', with
-    learning rate ``eta``) or an nnkit optimizer object. Returns (ws (steps + 1, D), losses (steps + 1,));
-    stops early when the loss overflows.
+    Inputs:
+    - X (N, D), t (N,), w0 (D,): float arrays (w0 is copied, not changed).
+    - eta: the learning rate; steps: the number of steps.
+    - optimizer: None (default): plain descent w <- w - eta X^T (X w - t); or a name for make_optimizer
+      ("sgd", "momentum", "adagrad", "adam", with learning rate ``eta``); or an nnkit optimizer object.
+    Returns (ws, losses): ws (steps + 1, D), ws[0] = w0; losses (steps + 1,), E at each ws[k]. Both are
+    shorter when the loss overflows or exceeds 1e12 (the run stops there).
     """
     X = check_array(X, "X", ndim=2, floating=True, where="least_squares_descent")
     t = check_array(t, "t", ndim=1, floating=True, where="least_squares_descent")
@@ -95,7 +118,12 @@ def least_squares_descent(X, t, w0, eta, steps, optimizer=None):
 
 
 def least_squares_solution(X, t):
-    """The exact minimiser of ||Xw - t||^2 / 2 and its loss: (w_best (D,), E_min)."""
+    """The exact minimiser of E(w) = ||Xw - t||^2 / 2 and its loss. Lesson 3.
+
+    Inputs: X (N, D), t (N,), float arrays.
+    Returns (w_best, E_min): w_best (D,) from ``np.linalg.lstsq`` (the shortest one if several minimise E),
+    E_min a float.
+    """
     X = check_array(X, "X", ndim=2, floating=True, where="least_squares_solution")
     t = check_array(t, "t", ndim=1, floating=True, where="least_squares_solution")
     w_best = np.linalg.lstsq(X, t, rcond=None)[0]
@@ -103,9 +131,13 @@ def least_squares_solution(X, t):
 
 
 def steps_to_reach(ws, target, tol):
-    """The first step k with max|ws[k] - target| <= tol and every later step within tol too, or None.
+    """How many steps a run needed to get within ``tol`` of a target and stay there. Lesson 3.
 
-    ws (steps + 1, D) from least_squares_descent; target (D,).
+    Inputs:
+    - ws: (steps + 1, D) parameters along a run, from least_squares_descent.
+    - target: (D,), e.g. w_best from least_squares_solution; tol: largest allowed max_d |ws[k, d] - target[d]|.
+    Returns the first step k (an int) from which every step is within ``tol`` (0 if all are), or None when the
+    last step is still outside.
     """
     dist = np.abs(np.asarray(ws, dtype=float) - np.asarray(target, dtype=float)).max(axis=1)
     outside = np.flatnonzero(~(dist <= tol))
@@ -116,16 +148,29 @@ def steps_to_reach(ws, target, tol):
 
 
 def stability_limit(X):
-    """2 / lambda_max(X^T X): gradient descent on ||Xw - t||^2 / 2 converges exactly for eta below it."""
+    """The largest learning rate for which descent on ||Xw - t||^2 / 2 converges. Lesson 2 (the slider's end and
+    the title of ``descent_widget``).
+
+    Inputs: X (N, D), a float array.
+    Returns 2 / lambda_max(X^T X), a float: gradient descent converges exactly for eta below it.
+    """
     X = check_array(X, "X", ndim=2, floating=True, where="stability_limit")
     return 2.0 / np.linalg.eigvalsh(X.T @ X).max()
 
 
 def descent_regime(losses, ws=None, rel_tol=1e-6):
-    """Describe a run: 'diverging', 'oscillating' (loss goes up and down), 'zig-zagging' (the loss falls
-    but each step reverses the previous one: w jumps across the valley), 'converged' or 'still descending'.
+    """Describe a run in a word or two. Lesson 2.
 
-    ``losses`` (steps + 1,); ``ws`` (steps + 1, D), optional, the parameters along the way.
+    Checked in this order: "diverging" (a loss is not finite, or the last is above the first);
+    "zig-zagging" (``ws`` given and more than half of the steps reverse the previous one: w jumps across the
+    valley while the loss falls); "oscillating" (the loss rises somewhere in the last 20 steps); "converged"
+    (the last step changed the loss by at most ``rel_tol`` of it); otherwise "still descending".
+
+    Inputs:
+    - losses: (steps + 1,), at least 3 values (fewer raise ValueError).
+    - ws: optional (steps + 1, D), the parameters along the way (default None: no zig-zag test).
+    - rel_tol: relative change that counts as converged (default 1e-6).
+    Returns one of the five strings above.
     """
     losses = np.asarray(losses, dtype=float)
     if len(losses) < 3:
@@ -153,10 +198,17 @@ def _in_window(path, lo, hi):
 
 
 def plot_paths(landscape, paths, ax=None, title=None, max_marks=60):
-    """Draw a landscape and one or more descent paths on it: ``paths`` is {label: path array}.
+    """Draw a landscape and one or more descent paths on it. Lesson 3.
 
     Each path has its own colour, marker and line style; points outside the plotted w-range are left
-    out (and the line is broken there), and an arrow marks where a path left the window.
+    out (and the line is broken there).
+
+    Inputs:
+    - landscape: a key of LANDSCAPES or a Landscape.
+    - paths: {label: path (K,)}, e.g. from ``descend``.
+    - ax: axes to draw into (default None: a new figure); title: default the landscape's name.
+    - max_marks: how many points of each path are drawn (default 60).
+    Returns the matplotlib Figure.
     """
     from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     land = LANDSCAPES[landscape] if isinstance(landscape, str) else landscape
@@ -178,8 +230,16 @@ def plot_paths(landscape, paths, ax=None, title=None, max_marks=60):
 
 
 def plot_optimizer_paths(landscape, paths, title=None, max_steps=60):
-    """Two panels for {label: path}: left, the paths on the landscape; right, w against the step number
-    (where the order in time, overshooting and swinging back, can be seen). Returns the figure."""
+    """Two panels for several descent paths: left, on the landscape; right, w against the step number. Lesson 3.
+
+    The right panel shows the order in time (overshooting and swinging back).
+
+    Inputs:
+    - landscape: a key of LANDSCAPES or a Landscape; paths: {label: path (K,)}, e.g. from ``descend``.
+    - title: the figure's title (default none; the left panel is titled with the landscape's name).
+    - max_steps: how many steps of each path are drawn (default 60).
+    Returns the matplotlib Figure.
+    """
     from .plotting import _plt, OKABE_ITO, MARKERS, LINESTYLES
     land = LANDSCAPES[landscape] if isinstance(landscape, str) else landscape
     fig, (a, b) = _plt().subplots(1, 2, figsize=(11, 4.2))
@@ -199,12 +259,19 @@ def plot_optimizer_paths(landscape, paths, title=None, max_steps=60):
 
 
 def plot_valley(X, t, paths, ax=None, title=None, max_steps=None, window=None):
-    """The valley of E(w) = ||Xw - t||^2 / 2 as contour lines in the (w1, w2) plane, with descent paths.
+    """The valley of E(w) = ||Xw - t||^2 / 2 as contour lines in the (w1, w2) plane, with descent paths. Lesson 2.
 
-    ``paths`` is {label: ws (steps + 1, 2)}; each is drawn with its own colour, marker and line style,
-    every step joined, so a zig-zag across the valley shows as one. ``max_steps`` draws only the first
-    steps; ``window`` ((w1 lo, w1 hi), (w2 lo, w2 hi)) defaults to the box around the paths that stay finite.
-    The cross marks the exact minimum.
+    Each path is drawn with its own colour, marker and line style, every step joined, so a zig-zag across
+    the valley shows as one. The cross marks the exact minimum.
+
+    Inputs:
+    - X: (N, 2) floats (two weights: slope and offset); t: (N,) targets.
+    - paths: {label: ws (K, 2)}, e.g. from least_squares_descent.
+    - ax: axes to draw into (default None: a new figure); title: the axes' title (default none).
+    - max_steps: draw only the first steps (default None: all).
+    - window: ((w1 lo, w1 hi), (w2 lo, w2 hi)); default None: the box around the minimum and the points of
+      the paths within 5 of it in both coordinates.
+    Returns the matplotlib Figure.
     """
     from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     X = check_array(X, "X", ndim=2, floating=True, where="plot_valley")
@@ -238,8 +305,16 @@ def plot_valley(X, t, paths, ax=None, title=None, max_steps=None, window=None):
 
 
 def plot_least_squares_runs(X, t, w0, etas, steps=60):
-    """One axes, one curve per learning rate: how far the loss is above its minimum after each step
-    (log scale), labelled with the kind of run (see descent_regime)."""
+    """One curve per learning rate: how far the loss is above its minimum after each step. Lesson 2.
+
+    Log scale, shown from 1e-6 to 1e3; each curve is labelled with its eta and its kind of run
+    (``descent_regime``). Each run is plain descent from ``least_squares_descent``.
+
+    Inputs:
+    - X (N, D), t (N,), w0 (D,): the problem and the start, as in least_squares_descent.
+    - etas: the learning rates, one curve each; steps: steps per run (default 60).
+    Returns the matplotlib Figure.
+    """
     from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     _, e_min = least_squares_solution(X, t)
     fig, ax = _fig_ax(None, (8, 4.5))

@@ -26,10 +26,14 @@ LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 3)))
 
 
 def use_course_style(dpi=100):
-    """Projector-sized matplotlib defaults for the lessons, and the Okabe-Ito colours with line styles.
+    """Projector-sized matplotlib defaults and the Okabe-Ito colours with line styles. Lesson 1 (and every lesson).
 
     At ``dpi`` 100 a 12-point tick label is 17 pixels high, so figures stay legible when a 1280x720
     slide shows them at their own size. Each further line gets the next colour *and* line style.
+
+    Inputs:
+    - dpi: dots per inch of shown and saved figures (default 100, the size the sentence above assumes).
+    Returns None; it changes ``matplotlib.pyplot.rcParams`` for the rest of the session.
     """
     plt = _plt()
     from cycler import cycler
@@ -49,10 +53,16 @@ def _fig_ax(ax, figsize):
 
 
 def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_r", title=None):
-    """Show images (N, H, W) or flat rows (N, H*W) of square images in a grid.
+    """Show images in a grid, each with its label and prediction written above it. Lesson 1.
 
-    ``labels`` / ``preds`` (N,) are written above each image as "label → prediction"; a wrong
-    prediction is also drawn in vermillion with a frame, so it is told apart by more than its colour.
+    Inputs:
+    - images: (N, H, W) images, or (N, H*W) flat rows of square images (e.g. (N, 784) for MNIST).
+    - labels, preds: optional (N,) true classes and predictions, written above each image as
+      "label →prediction"; a wrong prediction is also drawn in vermillion with a frame, so it is told
+      apart by more than its colour. Default None: not written.
+    - ncols: images per row (default 10, fewer when N is smaller); size: height of one image in inches.
+    - cmap: matplotlib colour map (default "gray_r": 0 is white, large values black); title: above the grid.
+    Returns the matplotlib Figure.
     """
     images = check_array(images, "images", where="show_digits")
     if images.ndim == 2:
@@ -94,7 +104,16 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
 
 
 def plot_history(history, ax=None, title="Training curves"):
-    """Loss and accuracy per epoch from a :class:`nnkit.History` (or its ``as_dict()``)."""
+    """Loss (and accuracy, when recorded) per epoch, train solid and test dashed. Lesson 6.
+
+    Inputs:
+    - history: a :class:`nnkit.History` from ``train``, or its ``as_dict()``: lists, one entry per epoch, under
+      "loss" and optionally "epoch", "accuracy", "val_loss", "val_accuracy" (a list of only None is not drawn).
+    - ax: axes to draw the loss into (then accuracy is not drawn). Default None: a new figure with the loss
+      and, if recorded, the accuracy side by side.
+    - title: the figure's title.
+    Returns the matplotlib Figure. An empty history raises ValueError.
+    """
     cols = history.as_dict() if hasattr(history, "as_dict") else dict(history)
     if not cols or not cols.get("loss"):
         raise ValueError("plot_history: the history is empty; train for at least one epoch first.")
@@ -123,10 +142,16 @@ def plot_history(history, ax=None, title="Training curves"):
 
 
 def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix"):
-    """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in.
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in. Lesson 6.
 
     Mistakes are shaded by count (white = none); the diagonal, the right answers, is grey with bold
     counts, so it reads without colour. Counts are large enough to read from the back of a room.
+
+    Inputs:
+    - cm: (C, C) counts, cm[i, j] = number of examples of class i predicted as j (``confusion_matrix``).
+    - ax: axes to draw into (default None: a new figure sized to C).
+    - class_names: C tick labels (default "0" ... "C-1"); title: the axes' title.
+    Returns the matplotlib Figure.
     """
     cm = check_array(cm, "cm", ndim=2, where="plot_confusion_matrix")
     if cm.shape[0] != cm.shape[1]:
@@ -155,10 +180,19 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
 
 
 def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, margin=0.5, s=30):
-    """Colour the plane by ``predict`` (a function from points (M, 2) to class ids (M,)) and scatter (X, y).
+    """Colour the plane by the class a model predicts there and scatter the labelled points on it. Lesson 4.
 
     The boundary between colours is where the model changes its mind. Each class has its own colour
-    *and* marker (circle, triangle, square, ...), named in the legend.
+    *and* marker (circle, square, triangle, ...), named in the legend.
+
+    Inputs:
+    - predict: a function from points (M, 2) to class ids (M,), e.g. ``model.predict``.
+    - X: (N, 2) points; y: (N,) integer labels 0 ... C-1.
+    - ax: axes to draw into (default None: a new figure).
+    - resolution: grid points per axis (default 200: ``predict`` gets 200 * 200 points in one call).
+    - title: the axes' title (default none); margin: how far the coloured area reaches beyond the points
+      (default 0.5); s: marker size of the points.
+    Returns the matplotlib Figure.
     """
     from matplotlib.colors import ListedColormap
     X = check_array(X, "X", ndim=2, where="plot_decision_boundary")
@@ -187,10 +221,16 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
 
 
 def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is Δp times that pixel"):
-    """The weight change of one example as a grid: rows are pixels x (D,), columns are scores Δp (C,).
+    """The weight change of one example as a grid: rows are pixels x (D,), columns are score changes Δp (C,). Lesson 4.
 
     Cell (i, j) is x_i Δp_j (code: ``np.outer(x, delta_p)``, shape (D, C)). The pixel values are written
     down the left, Δp along the top, so a white pixel's row of zeros and a black pixel's copy of Δp show.
+
+    Inputs:
+    - x: the pixel values of one example, flattened to (D,).
+    - delta_p: the change of each score, flattened to (C,) (the axis label names them digits 0 ... 9).
+    - ax: axes to draw into (default None: a new figure sized to D and C); title: below the grid (None: none).
+    Returns the matplotlib Figure.
     """
     x = np.asarray(x, dtype=float).ravel()
     delta_p = np.asarray(delta_p, dtype=float).ravel()
@@ -217,8 +257,15 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
 
 # ---------------------------------------------------------------- lessons 4-7
 def plot_activations(x=None):
-    """ReLU, sigmoid and tanh (top row, solid) and their derivatives (bottom row, dashed, one shared scale,
-    with a dotted line at sigmoid's maximum slope 0.25) on ``x`` (default -4..4)."""
+    """ReLU, sigmoid and tanh and their slopes. Lesson 5.
+
+    Top row: the functions (solid); bottom row: their derivatives (dashed, one shared scale, with a dotted
+    line at sigmoid's maximum slope 0.25).
+
+    Inputs:
+    - x: 1-D array of inputs a (default None: 401 points from -4 to 4).
+    Returns the matplotlib Figure (2 x 3 axes).
+    """
     from . import functions as F
     plt = _plt()
     x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=float)
@@ -243,11 +290,18 @@ def plot_activations(x=None):
 
 
 def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
-    """One small image per output class showing its column of weights W (D, C) as a pixel picture.
+    """One small picture per class of its column of weights W (D, C), pixel by pixel. Lesson 4.
 
     Red: a black pixel there raises the class's score; blue: it lowers it; white: weight 0 (see the
     colour bar). The colour scale ends at the 99th percentile of |W|, so that a few extreme weights do
     not wash out the picture.
+
+    Inputs:
+    - W: (D, C) weights with D = shape[0] * shape[1]; column c becomes panel c.
+    - shape: (H, W) of one picture (default (4, 3), the tiny digits of lesson 4; (28, 28) for MNIST).
+    - titles: C panel titles (default the class numbers); cmap: a diverging colour map (default "RdBu_r");
+      ncols: panels per row (default 10).
+    Returns the matplotlib Figure.
     """
     W = np.asarray(W, dtype=float)
     if W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
@@ -272,9 +326,15 @@ def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
 
 
 def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
-    """Two classes in the plane coloured by P(class 1) = sigmoid(X @ w + b), with the 50 % line.
+    """Two classes in the plane coloured by P(class 1) = sigmoid(X @ w + b), with the 50 % line. Lesson 4.
 
     Class 0: blue circles; class 1: vermillion triangles (told apart by shape as well as colour).
+
+    Inputs:
+    - X: (N, 2) points; y: (N,) labels 0 or 1.
+    - w: the two weights (2,); b: the bias, a number.
+    - ax: axes to draw into (default None: a new figure); title: the axes' title (default none).
+    Returns the matplotlib Figure.
     """
     from .functions import sigmoid
     X = np.asarray(X, dtype=float)
@@ -301,10 +361,17 @@ def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
 
 
 def draw_graph(root, ax=None, show_grad=True, title=None):
-    """Draw the computation graph behind an autodiff ``Value`` with matplotlib (no graphviz).
+    """Draw the computation graph behind an autodiff ``Value`` with matplotlib (no graphviz). Lesson 7.
 
     Columns are depths (leaves on the left, the output on the right); each box shows the operation,
     the value and, after ``backward()``, the gradient d(output)/d(node).
+
+    Inputs:
+    - root: the output :class:`nnkit.autodiff.Value`; the graph is every Value it was computed from.
+    - ax: axes to draw into (default None: a new figure sized to the graph).
+    - show_grad: also write each node's ``grad`` (default True; meaningful after ``root.backward()``).
+    - title: the axes' title (default none).
+    Returns the matplotlib Figure.
     """
     from .autodiff import graph_edges
     nodes, edges = graph_edges(root)

@@ -23,7 +23,21 @@ __all__ = ["LinearClassifierPlayground", "classifier_widget", "slider_limit"]
 
 
 class LinearClassifierPlayground:
-    """A sigmoid classifier with parameters (w1, w2, b) on 2-D points X (N, 2) with labels y (N,) in {0, 1}."""
+    """A sigmoid classifier P(class 1 | x) = sigmoid(x @ w + b) with two weights and a bias, moved by hand. Lesson 4.
+
+    Inputs:
+    - X: (N, 2) points; y: (N,) labels 0 or 1. Default None: ``two_clouds(n=500, seed=0)``.
+    - w1, w2, b: the starting parameters (default 0: every probability is 0.5).
+    Returns (what the object offers; ``set``, ``step`` and ``fit`` return the playground, so calls chain):
+    - set(w1=None, w2=None, b=None): sets the parameters given.
+    - probabilities(): P(class 1) for every point, (N,). accuracy(): fraction on the right side of the 50 % line.
+    - loss(): mean binary cross-entropy, a float; likelihood(): product of the probabilities given to the
+      right class (a float, often so tiny that it underflows to 0).
+    - gradient(): (dL/dw1, dL/dw2, dL/db), three floats; step(lr=0.5): one gradient-descent step;
+      fit(lr=0.5, steps=500): that many steps.
+    - figure(ax=None): the matplotlib Figure of ``plot_sigmoid_clouds`` with the numbers in its title.
+    - attributes X (N, 2), y (N,), w (2,), b.
+    """
 
     def __init__(self, X=None, y=None, w1=0.0, w2=0.0, b=0.0):
         if X is None:
@@ -94,20 +108,34 @@ class LinearClassifierPlayground:
 
 
 def slider_limit(X, y, lr=0.5, steps=300):
-    """How far the sliders reach: twice the largest parameter of the trained line, rounded up to a
-    multiple of 5 (10 for the two clouds, whose trained b is about -4.4), so the trained line and its
-    double both fit."""
+    """How far the sliders of ``classifier_widget`` reach. Lesson 4.
+
+    Twice the largest parameter of the trained line, rounded up to a multiple of 5 (10 for the two clouds,
+    whose trained b is about -4.4), so the trained line and its double both fit.
+
+    Inputs:
+    - X: (N, 2) points; y: (N,) labels 0 or 1.
+    - lr, steps: learning rate and number of steps of the trial fit (defaults 0.5 and 300).
+    Returns a float, a multiple of 5: the sliders run from minus it to it.
+    """
     trained = LinearClassifierPlayground(X, y).fit(lr, steps)
     biggest = max(np.abs(trained.w).max(), abs(trained.b))
     return float(5 * np.ceil(2 * biggest / 5))
 
 
 def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
-    """Sliders for w1, w2, b (range from ``slider_limit``); "one step" does one gradient-descent step,
-    "fit" 200 steps.
+    """Sliders for w1, w2, b and the buttons "one step" and "fit (200 steps)" around the two clouds. Lesson 4.
 
-    If a step takes a parameter past the sliders' ends, it is clipped there, in the model as well as on
-    the slider, so that what the sliders show is always the model that is drawn.
+    The sliders' range comes from ``slider_limit``. If a step takes a parameter past the sliders' ends, it
+    is clipped there, in the model as well as on the slider, so that what the sliders show is always the
+    model that is drawn.
+
+    Inputs:
+    - w1, w2, b: the starting line (default -1, 1, 0).
+    - lr: the learning rate of the buttons (default 0.5; also that of slider_limit's trial fit).
+    Returns an ipywidgets box: a VBox of the three sliders, the two buttons and the picture
+    (``LinearClassifierPlayground.figure``); ``box.playground``, ``box.sliders`` (a dict) and ``box.buttons``
+    give the parts behind it.
     """
     import ipywidgets as W
     import matplotlib.pyplot as plt

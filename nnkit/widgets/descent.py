@@ -13,10 +13,17 @@ __all__ = ["DescentRun", "plot_descent", "descent_widget", "slider_range"]
 
 
 class DescentRun:
-    """Gradient descent on ||Xw - t||^2 / 2 for one learning rate ``eta``.
+    """Gradient descent on ||Xw - t||^2 / 2 for one learning rate ``eta``. Lesson 2.
 
-    Attributes: ws (steps + 1, D), losses (steps + 1,), regime (see ``descent_regime``), w_best (D,) and
-    e_min, the exact minimum and its loss.
+    Inputs:
+    - X: (N, D) floats; t: (N,) targets.
+    - w0: the start (D,) (default (1.0, 1.0), so D = 2); eta: the learning rate (default 0.01);
+      steps: number of steps (default 100).
+    Returns (what the object offers):
+    - set_eta(eta): runs the descent again with a new learning rate and returns the run.
+    - ws (steps + 1, D) and losses (steps + 1,) from ``least_squares_descent`` (shorter if the run blew up);
+      regime, a string from ``descent_regime``; w_best (D,) and e_min, the exact minimum and its loss; eta.
+    - final_w: ws[-1], (D,); limit: ``stability_limit(X)``, a float.
     """
 
     def __init__(self, X, t, w0=(1.0, 1.0), eta=0.01, steps=100):
@@ -41,19 +48,29 @@ class DescentRun:
 
 
 def slider_range(X):
-    """(min, max, step) for a learning-rate slider on ||Xw - t||^2 / 2, from the stability limit L:
-    the step is L rounded down to a power of ten, over 100 (0.0001 for L = 0.022967); the range runs from
-    ten steps to 5 % above L, so that the slider reaches just past the limit."""
+    """(min, max, step) for a learning-rate slider on ||Xw - t||^2 / 2, from the stability limit L. Lesson 2.
+
+    The step is L rounded down to a power of ten, over 100 (0.0001 for L = 0.022967); the range runs from
+    ten steps to 5 % above L, so that the slider reaches just past the limit.
+
+    Inputs: X (N, D), floats (the targets do not matter: L depends on X alone).
+    Returns (min, max, step), three floats.
+    """
     limit = stability_limit(X)
     step = 10.0 ** np.floor(np.log10(limit)) / 100
     return round(10 * step, 12), round(np.ceil(1.05 * limit / step) * step, 12), step
 
 
 def plot_descent(run, every=None):
-    """Left: the path in the (w1, w2) plane on the contour lines of the loss (every step drawn, so a
-    zig-zag shows); right: how far the loss is above its minimum, per step (log scale).
+    """The picture of one DescentRun, in two panels. Lesson 2.
 
-    ``every`` is accepted for backward compatibility and ignored: striding the path hides the zig-zag.
+    Left: the path in the (w1, w2) plane on the contour lines of the loss (the first 60 steps, every one
+    drawn, so a zig-zag shows); right: how far the loss is above its minimum, per step (log scale).
+
+    Inputs:
+    - run: a :class:`DescentRun` with D = 2.
+    - every: accepted for backward compatibility and ignored (striding the path would hide the zig-zag).
+    Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.3), gridspec_kw={"width_ratios": [1.15, 1]})
@@ -70,7 +87,14 @@ def plot_descent(run, every=None):
 
 
 def descent_widget(X, t, w0=(1.0, 1.0), steps=100, eta=0.01):
-    """A slider for eta (range from ``slider_range(X)``) that redraws the descent."""
+    """A slider for the learning rate eta that redraws ``plot_descent``. Lesson 2.
+
+    Inputs:
+    - X: (N, 2) floats; t: (N,) targets.
+    - w0, steps, eta: as in :class:`DescentRun` (eta is where the slider starts; the slider's range comes from
+      ``slider_range(X)``).
+    Returns an ipywidgets box: a VBox of the eta slider and the picture; ``box.run`` is the DescentRun behind it.
+    """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display

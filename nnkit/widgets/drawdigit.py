@@ -62,14 +62,20 @@ def _shift(img, dy, dx):
 
 
 def preprocess(image, box=20, size=28, threshold=0.05):
-    """Bring a drawn digit into MNIST's shape.
+    """Bring a drawn digit into MNIST's shape. Lesson 6.
 
     1. crop to the bounding box of the ink (pixels above ``threshold``);
     2. scale it, keeping its aspect ratio, so that its longer side is ``box`` pixels (MNIST: 20);
     3. paste it into a ``size x size`` image (MNIST: 28) and shift it so that its centre of mass is
        in the middle.
-    ``image``: (H, W) with ink as large values (0 = background). Returns float32 (size, size) in [0, 1].
-    An empty drawing gives an empty (all-zero) image.
+
+    Inputs:
+    - image: (H, W) with ink as large values (0 = background), or a flat (784,) image read as (28, 28).
+      Values above 1 are rescaled by the image's maximum; negative values count as no ink.
+    - box: longer side of the scaled digit (default 20); size: side of the result (default 28);
+      threshold: smallest value that counts as ink (default 0.05).
+    Returns float32 (size, size) in [0, 1]; an empty drawing gives an all-zero image. A wrong shape raises
+    ShapeError; NaN or infinite values raise ValueError.
     """
     img = _as_image(image)
     ink = img > threshold
@@ -93,8 +99,14 @@ def preprocess(image, box=20, size=28, threshold=0.05):
 
 
 def grid_to_image(grid):
-    """A (14, 14) on/off grid -> a (28, 28) image: each cell becomes 2 x 2 pixels, edges softened a little
-    (a 3 x 3 blur), like the anti-aliased strokes of MNIST."""
+    """The 14 x 14 drawing grid as a 28 x 28 image. Lesson 6 (behind ``draw_digit_widget``).
+
+    Each cell becomes 2 x 2 pixels, edges softened a little (a 3 x 3 blur), like the anti-aliased strokes of
+    MNIST.
+
+    Inputs: grid (14, 14), on/off (bool or 0/1).
+    Returns a float64 image (28, 28) in [0, 1], not yet preprocessed.
+    """
     grid = np.asarray(grid, dtype=np.float64)
     if grid.shape != (GRID, GRID):
         raise ShapeError(f"grid_to_image: expected a ({GRID}, {GRID}) grid, got shape {grid.shape}.")
@@ -161,11 +173,19 @@ def _probabilities(model, image28):
 
 
 class DigitSketch:
-    """The logic behind the drawing widget: a 14 x 14 grid of cells that are on (ink) or off.
+    """The logic behind the drawing widget: a 14 x 14 grid of cells that are on (ink) or off. Lesson 6.
 
-    ``model`` is anything with ``predict_proba(X (N, 784)) -> (N, 10)`` (e.g. an nnkit Sequential).
-    ``transform`` (optional) is applied to the flattened (1, 784) image before the model sees it, e.g.
-    the same standardisation that was used in training.
+    Inputs:
+    - model: anything with ``predict_proba(X (N, 784)) -> (N, 10)`` (e.g. an nnkit Sequential), or a function
+      from (1, 784) to 10 probabilities.
+    - transform: optional, applied to the flattened (1, 784) image before the model sees it, e.g. the same
+      standardisation that was used in training (default None: none).
+    Returns (what the object offers):
+    - toggle(row, col), set_grid(grid (14, 14)), clear(): change the drawing; ``grid`` is (14, 14) bool.
+    - raw_image(): the drawing as (28, 28) floats, before preprocessing; image(): after ``preprocess``,
+      (28, 28) float32, as the network sees it.
+    - probabilities(): (10,), one per digit (all 0.1 when nothing is drawn); prediction(): the most probable
+      digit, an int, or None when nothing is drawn.
     """
 
     def __init__(self, model, transform=None):
@@ -208,9 +228,16 @@ class DigitSketch:
 
 
 def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None):
-    """Each image (28, 28) above a bar chart of its ten probabilities; the most probable bar is highlighted.
+    """Each image above a bar chart of its ten probabilities; the most probable bar is highlighted. Lesson 6.
 
-    ``images`` (N, 28, 28) or (N, 784); ``probs`` (N, 10). Returns the figure.
+    The highlighted bar is orange *and* hatched, so it is told apart by more than its colour.
+
+    Inputs:
+    - images: (N, 28, 28) or (N, 784), values in [0, 1]; probs: (N, 10).
+    - labels: optional (N,) true digits: titles become "label → prediction", a wrong one in bold vermillion.
+    - titles: optional N titles (default "→ digit (probability)"; ``labels`` take precedence).
+    - ncols: images per row (default None: all N in one row).
+    Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
     images = np.asarray(images, dtype=np.float64)
@@ -253,9 +280,15 @@ def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None
 
 
 def draw_digit_widget(model, transform=None, start="7"):
-    """Clickable 14 x 14 grid + the preprocessed image + ten probability bars (needs ipywidgets).
+    """Draw a digit on a clickable 14 x 14 grid and see the network's ten probabilities. Lesson 6.
 
-    Click cells to draw (click again to erase); "clear" starts over. Returns the widget box.
+    Click cells to draw (click again to erase); "clear" starts over.
+
+    Inputs:
+    - model, transform: as in :class:`DigitSketch`.
+    - start: a key of EXAMPLE_SKETCHES ("7" or "3") drawn at the start (default "7"; any other value: empty).
+    Returns an ipywidgets box: an HBox of the grid with its "clear" button, the verdict with the preprocessed
+    image ("what it sees"), and ten probability bars.
     """
     import ipywidgets as W
     sketch = DigitSketch(model, transform)

@@ -15,7 +15,18 @@ LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5
 
 
 class Explorer:
-    """State of the explorer; ``path`` is the array of w visited, ``status`` a sentence about where it ended."""
+    """The state behind ``explorer_widget``: a ball rolled down a 1-D landscape by an optimizer. Lesson 3.
+
+    Inputs:
+    - landscape: a key of LANDSCAPES (default "cubic"); w0: the start (default 1.0); lr: the learning rate
+      (default 0.1); optimizer: a name from OPTIMIZERS (default "sgd"); steps: number of updates (default 50).
+    Returns (what the object offers):
+    - set(**settings): changes any of the five settings (another name raises AttributeError), recomputes
+      the path and returns the explorer; update(): recomputes the path and returns the explorer.
+    - path: the w visited, (K,) with K <= steps + 1 (shorter when it diverged), from ``descend``.
+    - status: a sentence about where the walk ended (w, E(w) and the slope, or "diverged").
+    - frame(k): the path up to step k, (k + 1,), for the animation.
+    """
 
     def __init__(self, landscape="cubic", w0=1.0, lr=0.1, optimizer="sgd", steps=50):
         self.landscape, self.w0, self.lr, self.optimizer, self.steps = landscape, w0, lr, optimizer, steps
@@ -48,6 +59,15 @@ class Explorer:
 
 
 def explorer_widget(**start):
+    """Dropdowns, sliders and a play button around an :class:`Explorer`. Lesson 3.
+
+    Inputs:
+    - start: keyword settings of :class:`Explorer` (landscape, w0, lr, optimizer, steps); the others keep
+      Explorer's defaults.
+    Returns an ipywidgets box: a VBox with the landscape and optimizer menus, the start-w0 and eta sliders
+    (eta from LEARNING_RATES), a play button with a step slider that animates the ball, and the picture
+    (``plot_optimizer_paths``); ``box.explorer`` is the Explorer behind it.
+    """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display

@@ -52,10 +52,14 @@ def _check(expr):
 
 
 def evaluate_expression(expr, values):
-    """Evaluate ``expr`` on Values named a, b, c (numbers from ``values``) and run ``backward()``.
+    """Evaluate an expression on Values named a, b, c and run ``backward()``. Lesson 7 (behind ``expression_widget``).
 
-    Returns (output, leaves): the output Value and a dict name -> leaf Value whose ``grad`` is
-    d(output)/d(leaf).
+    Inputs:
+    - expr: text with the variables a, b, c, numbers, + - * / ** and the methods .exp() .log() .tanh()
+      .relu() .sigmoid(), e.g. "(a * b + c).tanh()". Anything else raises ValueError before it runs.
+    - values: {name: number} for a, b, c (a missing one is 0).
+    Returns (output, leaves): the output Value (labelled "out" unless it has a label), and a dict
+    {name: leaf Value} whose ``grad`` is d(output)/d(leaf).
     """
     tree = _check(expr)
     leaves = {name: Value(float(values.get(name, 0.0)), name) for name in VARIABLES}
@@ -68,7 +72,18 @@ def evaluate_expression(expr, values):
 
 
 class ExpressionExplorer:
-    """The logic behind the widget: an expression, values for a, b, c; gradients and a graph picture."""
+    """The logic behind the widget: an expression, values for a, b, c; gradients and a graph picture. Lesson 7.
+
+    Inputs:
+    - expr: an expression as in :func:`evaluate_expression` (default EXAMPLES["a neuron"], "(a * b + c).tanh()").
+    - a, b, c: the variables' values (default 2, -3, 10).
+    Returns (what the object offers):
+    - set(expr=None, a=..., b=..., c=...): evaluates again with what is given and returns the explorer; a bad
+      expression or name raises ValueError and changes nothing.
+    - gradients(): {name: d(output)/d(name)} for a, b, c, floats.
+    - figure(): the matplotlib Figure of ``draw_graph``, titled with the value and the gradients.
+    - attributes expr, values (dict), out (the output Value), leaves ({name: Value}).
+    """
 
     def __init__(self, expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
         self.expr = expr
@@ -96,7 +111,13 @@ class ExpressionExplorer:
 
 
 def expression_widget(expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
-    """Text box + example menu for the expression, sliders for a, b, c; shows graph and gradients."""
+    """A text box and an example menu for the expression, sliders for a, b, c; shows the graph and gradients. Lesson 7.
+
+    Inputs:
+    - expr, a, b, c: the start, as in :class:`ExpressionExplorer` (each slider runs from -5 to 5).
+    Returns an ipywidgets box: a VBox of the text box with the example menu, the three sliders, a line for
+    error messages (a bad expression is reported there, the last picture stays), and the graph picture.
+    """
     import ipywidgets as W
     import matplotlib.pyplot as plt
     explorer = ExpressionExplorer(expr, a, b, c)

@@ -37,7 +37,14 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
 @dataclass
 class HiddenFit:
-    """The result of one fit: the trained model, the loss after every step, the training accuracy."""
+    """The result of one :func:`fit_hidden_layer`: the trained model, its losses and training accuracy. Lesson 5.
+
+    Inputs (the fields, filled by fit_hidden_layer):
+    - model: the trained Sequential; losses: list of floats, the loss before each step; accuracy: the
+      training accuracy in [0, 1] (nan if the loss blew up).
+    - num_hiddens, activation, lr, steps: the settings it was trained with.
+    Returns (what the object offers): the fields above, and predict(X (M, 2)) -> class ids (M,).
+    """
     model: object
     losses: list = field(repr=False)
     accuracy: float
@@ -51,10 +58,17 @@ class HiddenFit:
 
 
 def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, seed=0):
-    """Train 2 -> num_hiddens -> 2 (softmax) with full-batch gradient descent.
+    """Train a 2 -> num_hiddens -> 2 network (softmax) with full-batch gradient descent. Lesson 5.
 
-    X (N, 2), y (N,) labels 0/1. Returns a :class:`HiddenFit`. The loop is the one of lesson 5:
-    scores = model.forward(X); L = loss.forward(scores, y); model.backward(loss.backward()); SGD update.
+    The loop is the one of lesson 5: scores = model.forward(X); L = loss.forward(scores, y);
+    model.backward(loss.backward()); SGD update. It stops early if the loss stops being finite.
+
+    Inputs:
+    - X: (N, 2) points; y: (N,) labels 0 or 1.
+    - num_hiddens: the hidden layer's size H; activation: "tanh" (default), "relu" or "sigmoid".
+    - lr: learning rate (default 0.5); steps: number of steps, each on all N points (default 3000);
+      seed: seed of the initial weights (default 0).
+    Returns a :class:`HiddenFit` (model, losses (at most ``steps``), accuracy, and the settings).
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
@@ -75,9 +89,14 @@ def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, s
 
 
 def source_moons(n=200, noise=0.2, seed=0):
-    """Two moons exactly as the source drew them (scikit-learn's ``make_moons`` after ``np.random.seed(seed)``),
-    in NumPy only: the upper arc is class 0, the lower arc class 1; the points are shuffled with the legacy
-    ``RandomState`` and then noise of std ``noise`` is added. X (n, 2) float64, y (n,) int."""
+    """Two moons exactly as the source drew them, in NumPy only. Lesson 5.
+
+    scikit-learn's ``make_moons`` after ``np.random.seed(seed)``: the upper arc is class 0, the lower arc
+    class 1; the points are shuffled with the legacy ``RandomState`` and then noise of std ``noise`` is added.
+
+    Inputs: n: number of points (default 200); noise: std of the Gaussian noise (default 0.2); seed (default 0).
+    Returns (X, y): X (n, 2) float64, y (n,) int64.
+    """
     rs = np.random.RandomState(seed)
     n_upper = n // 2
     n_lower = n - n_upper
@@ -91,7 +110,14 @@ def source_moons(n=200, noise=0.2, seed=0):
 
 @dataclass
 class SourceFit:
-    """A 2 -> H (tanh) -> 2 network trained with :func:`fit_source_recipe`; ``trace`` holds (pass, loss)."""
+    """A 2 -> H (tanh) -> 2 network trained with :func:`fit_source_recipe`. Lesson 5.
+
+    Inputs (the fields, filled by fit_source_recipe):
+    - W1 (D, H), b1 (H,), W2 (H, 2), b2 (2,): the trained weights.
+    - trace: list of (pass, loss); accuracy: training accuracy in [0, 1]; num_hiddens: H.
+    Returns (what the object offers): the fields above, and predict(X (M, D)) -> class ids (M,), the argmax of
+    tanh(X W1 + b1) W2 + b2.
+    """
     W1: np.ndarray = field(repr=False)
     b1: np.ndarray = field(repr=False)
     W2: np.ndarray = field(repr=False)
@@ -106,11 +132,21 @@ class SourceFit:
 
 def fit_source_recipe(X, y, num_hiddens, passes=20000, epsilon=0.01, reg=0.01, seed=0, every=1000,
                       dtype=np.float64, init="random"):
-    """The source's training recipe: weights ~ N(0, 1/fan_in) from ``RandomState(seed)``, tanh hidden layer,
-    softmax; full-batch gradient descent with the gradient *summed* over the N points plus ``reg * W``
-    (L2), step ``epsilon``. The loss (mean cross-entropy + reg/2 (|W1|^2 + |W2|^2) / N) is recorded
-    after the update of every ``every``-th pass, as the source printed it. X (N, 2), y (N,) in {0, 1}.
-    ``init="zeros"`` starts every weight at 0 instead (lesson 5 shows why nobody does that)."""
+    """The source's training recipe (WildML, NumPy only), which reproduces its printed loss trace. Lesson 5.
+
+    Weights ~ N(0, 1/fan_in) from ``RandomState(seed)``, tanh hidden layer, softmax; full-batch gradient
+    descent with the gradient *summed* over the N points plus ``reg * W`` (L2), step ``epsilon``. The loss
+    (mean cross-entropy + reg/2 (|W1|^2 + |W2|^2) / N) is recorded after the update of every
+    ``every``-th pass, as the source printed it.
+
+    Inputs:
+    - X: (N, D) points (D = 2 in the lesson); y: (N,) labels 0 or 1; num_hiddens: the hidden size H.
+    - passes: number of steps (default 20000); epsilon: step size (default 0.01); reg: L2 strength (default 0.01).
+    - seed: seed of the initial weights (default 0); every: record the loss every this many passes
+      (default 1000; 0 or None: never); dtype: float type of the computation (default np.float64).
+    - init: "random" (default) or "zeros", which starts every weight at 0 (lesson 5 shows why nobody does that).
+    Returns a :class:`SourceFit` (weights, trace, training accuracy).
+    """
     if init not in ("random", "zeros"):
         raise ValueError(f"fit_source_recipe: init must be 'random' or 'zeros', got {init!r}.")
     X = np.asarray(X, dtype)
@@ -160,11 +196,18 @@ def _draw(fit, X, y, ax, resolution=120, legend=True):
 
 def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=3000, seed=0, ncols=4,
                   title=None, fit=None):
-    """Fit one network per hidden size and draw their decision boundaries side by side.
+    """Fit one network per hidden size and draw their decision boundaries side by side. Lesson 5.
 
-    ``fit(X, y, size)`` trains one network (default: :func:`fit_hidden_layer` with the given activation,
-    lr, steps, seed). Returns (figure, {size: fit}). Each panel title gives the hidden size and the
-    training accuracy.
+    Each panel title gives the hidden size and the training accuracy; only the first panel has a legend.
+
+    Inputs:
+    - X: (N, 2) points; y: (N,) labels 0 or 1.
+    - sizes: the hidden sizes, one panel each (default HIDDEN_SIZES).
+    - activation, lr, steps, seed: passed to the default ``fit`` (defaults "tanh", 0.5, 3000, 0).
+    - ncols: panels per row (default 4); title: the figure's title (default none).
+    - fit: ``fit(X, y, size)`` trains one network and returns an object with ``predict``, ``accuracy`` and
+      ``num_hiddens`` (default None: :func:`fit_hidden_layer`; e.g. a call of :func:`fit_source_recipe`).
+    Returns (figure, fits): the matplotlib Figure and {size: fit}.
     """
     import matplotlib.pyplot as plt
     if fit is None:
@@ -185,9 +228,19 @@ def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=300
 
 
 class HiddenLayerExplorer:
-    """The logic behind the widget: choose data, hidden size, activation, learning rate; fit; draw.
+    """The logic behind the widget: choose data, hidden size, activation, learning rate; fit; draw. Lesson 5.
 
     Fits are cached, so moving a slider back to a setting already seen is instant.
+
+    Inputs:
+    - dataset: a key of DATASETS, "moons" (default), "circles" or "clouds".
+    - num_hiddens: hidden size, at least 1 (default 3); activation: one of ACTIVATIONS (default "tanh");
+      lr: learning rate > 0 (default 0.5); steps: steps per fit (default 2000); seed: initial weights (default 0).
+    Returns (what the object offers):
+    - set(dataset=None, num_hiddens=None, activation=None, lr=None): changes what is given (a bad value raises
+      ValueError) and returns the explorer; X (N, 2) and y (N,) are the chosen data.
+    - fit(): the :class:`HiddenFit` of the current setting.
+    - figure(): the matplotlib Figure, decision boundary (left) and loss curve (right, log scale).
     """
 
     def __init__(self, dataset="moons", num_hiddens=3, activation="tanh", lr=0.5, steps=2000, seed=0):
@@ -242,7 +295,13 @@ class HiddenLayerExplorer:
 
 
 def hidden_layer_widget(dataset="moons", num_hiddens=3, activation="tanh", lr=0.5):
-    """Dropdowns and sliders for data set, hidden size, activation and learning rate (needs ipywidgets)."""
+    """Dropdowns and sliders for data set, hidden size, activation and learning rate. Lesson 5.
+
+    Inputs:
+    - dataset, activation, lr: the start, as in :class:`HiddenLayerExplorer`; num_hiddens: one of HIDDEN_SIZES.
+    Returns an ipywidgets box: a VBox of the data and activation menus, the hidden-units slider (HIDDEN_SIZES),
+    the learning-rate slider (log scale, 0.001 to 10) and the picture of ``HiddenLayerExplorer.figure``.
+    """
     import ipywidgets as W
     import matplotlib.pyplot as plt
     explorer = HiddenLayerExplorer(dataset, num_hiddens, activation, lr)

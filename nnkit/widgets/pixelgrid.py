@@ -19,7 +19,16 @@ def _answer(result):
 
 
 class PixelGrid:
-    """A drawable black-and-white image of shape ``size``; ``verdict`` applies ``rule`` to it."""
+    """A drawable black-and-white image and the verdict of a rule on it. Lesson 1.
+
+    Inputs:
+    - rule: a function from the image (H, W) (ints 0/1, 1 = ink) to a digit, None or -1 (no ink), or a pair
+      (digit, reason) such as (6, "one loop, low").
+    - size: (H, W) (default (8, 8)); image: optional (H, W) start, any value above 0 counts as ink.
+    Returns (what the object offers; the first three return the grid, so calls chain):
+    - set_image(image (H, W)); toggle(row, col); clear().
+    - image: (H, W) int64 of 0/1; verdict: a sentence, e.g. "the rules say: 6 (one loop, low)".
+    """
 
     def __init__(self, rule, size=(8, 8), image=None):
         self.rule = rule
@@ -51,8 +60,15 @@ class PixelGrid:
 
 
 def plot_verdicts(images, rule, titles=None, ncols=6):
-    """Show pixel images with the rule's answer above each (in vermillion when the title's digit,
-    its first character, is not the answer)."""
+    """Show pixel images with the rule's answer above each. Lesson 1.
+
+    An answer is in bold vermillion when the title's first character is a digit that differs from it.
+
+    Inputs:
+    - images: a sequence of (H, W) images with values 0/1; rule: as in :class:`PixelGrid`.
+    - titles: optional, one per image (default None: only the answers); ncols: images per row (default 6).
+    Returns the matplotlib Figure.
+    """
     import matplotlib.pyplot as plt
     n = len(images)
     ncols = min(ncols, n)
@@ -74,7 +90,13 @@ def plot_verdicts(images, rule, titles=None, ncols=6):
 
 
 def pixel_grid_widget(rule, size=(8, 8), image=None):
-    """One button per pixel (click: black <-> white), a clear button, and the rules' verdict."""
+    """One button per pixel (click: black <-> white), a clear button, and the rules' verdict. Lesson 1.
+
+    Inputs:
+    - rule, size, image: as in :class:`PixelGrid`.
+    Returns an ipywidgets box: an HBox of the H x W buttons and, beside them, the verdict and "clear";
+    ``box.grid`` is the PixelGrid behind it and ``box.buttons`` the H * W buttons.
+    """
     import ipywidgets as widgets
     grid = PixelGrid(rule, size, image)
     H, W = size
