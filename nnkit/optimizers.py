@@ -35,15 +35,17 @@ class Optimizer:
                 raise ShapeError(f"{type(self).__name__}.update: the gradient of {k!r} must be an array of the "
                                  f"parameter's shape {getattr(p, 'shape', None)}, but it has shape "
                                  f"{getattr(g, 'shape', type(g).__name__)}.")
-            if not np.issubdtype(p.dtype, np.floating):
+            if p.dtype.kind != "f":
                 raise ShapeError(f"{type(self).__name__}.update: parameter {k!r} has dtype {p.dtype}; it must be "
                                  f"a float array to change in place (e.g. np.array(1.0), not np.array(1)).")
 
-    def _buffer(self, key, name, like):
+    def _slots(self, key, like, *names):
+        """This parameter's state dict, with an array of zeros shaped like ``like`` for each new name."""
         slot = self.state.setdefault(key, {})
-        if name not in slot or slot[name].shape != like.shape:
-            slot[name] = np.zeros_like(like)
-        return slot[name]
+        for name in names:
+            if name not in slot or slot[name].shape != like.shape:
+                slot[name] = np.zeros_like(like)
+        return slot
 
     def update(self, params, grads):
         """One step: change every array of ``params`` in place, using the same-named array of ``grads``.
@@ -91,10 +93,9 @@ class Momentum(Optimizer):
                                    low_inclusive=True, example=0.9)
 
     def _step(self, key, p, g):
-        v = self._buffer(key, "v", p)
-        v *= self.momentum
-        v -= self.lr * g
-        p += v
+        s = self._slots(key, p, "v")                                       # zeros at the first step
+        s["v"] = self.momentum * s["v"] - self.lr * g                      # v <- momentum v - lr dw
+        p += s["v"]                                                        # w <- w + v
 
 
 class AdaGrad(Optimizer):
@@ -110,9 +111,9 @@ class AdaGrad(Optimizer):
         self.eps = check_rate(eps, "eps", where="AdaGrad", low_inclusive=True, example=1e-8)
 
     def _step(self, key, p, g):
-        h = self._buffer(key, "h", p)
-        h += g * g
-        p -= self.lr * g / (np.sqrt(h) + self.eps)
+        s = self._slots(key, p, "h")                                       # zeros at the first step
+        s["h"] = s["h"] + g ** 2                                           # h <- h + dw^2
+        p -= self.lr * g / (np.sqrt(s["h"]) + self.eps)                    # w <- w - lr dw / (sqrt(h) + eps)
 
 
 class Adam(Optimizer):
@@ -136,10 +137,9 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
     def _step(self, key, p, g):
-        m = self._buffer(key, "m", p)
-        v = self._buffer(key, "v", p)
-        m[...] = self.beta1 * m + (1 - self.beta1) * g          # m <- b1 m + (1 - b1) dw
-        v[...] = self.beta2 * v + (1 - self.beta2) * g ** 2     # v <- b2 v + (1 - b2) dw^2
-        m_hat = m / (1 - self.beta1 ** self.t)
-        v_hat = v / (1 - self.beta2 ** self.t)
+        s = self._slots(key, p, "m", "v")                                  # zeros at the first step
+        s["m"] = self.beta1 * s["m"] + (1 - self.beta1) * g                # m <- b1 m + (1 - b1) dw
+        s["v"] = self.beta2 * s["v"] + (1 - self.beta2) * g ** 2           # v <- b2 v + (1 - b2) dw^2
+        m_hat = s["m"] / (1 - self.beta1 ** self.t)
+        v_hat = s["v"] / (1 - self.beta2 ** self.t)
         p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
