@@ -204,7 +204,9 @@ def test_expression_explorer_keeps_last_good_state():
         ex.set(expr="a +")
     assert ex.expr == "(a - b).relu() * c"
     fig = ex.figure()
-    assert fig.axes
+    drawn = " ".join([ax.get_title() for ax in fig.axes] + [t.get_text() for ax in fig.axes for t in ax.texts])
+    assert "d/da = 0" in drawn and "d/dc = 0" in drawn       # the figure shows this state's gradients
+    assert "relu" in drawn                                    # and the graph's relu node
 
 
 # ---------------------------------------------------------------- the thin ipywidgets views build and react
@@ -221,8 +223,13 @@ def test_views_build_and_react_without_a_browser():
     box.children[1].children[0].click()                     # one gradient step
     assert sliders[2].value != 1.5                          # the sliders follow the step
 
+    import matplotlib.pyplot as plt
+    plt.close("all")
     box = hidden_layer_widget(dataset="circles", num_hiddens=2, activation="relu", lr=0.5)
-    box.children[1].children[0].value = 3                   # hidden units
+    assert "2 relu units" in plt.figure(plt.get_fignums()[-1]).axes[0].get_title()
+    box.children[1].children[0].value = 3                   # hidden units: the view redraws for 3 units
+    assert "3 relu units" in plt.figure(plt.get_fignums()[-1]).axes[0].get_title()
+    plt.close("all")
 
     box = draw_digit_widget(_FakeModel(), start="7")
     grid = box.children[0].children[0]
