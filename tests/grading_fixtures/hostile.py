@@ -7,6 +7,7 @@ sandbox every probe must keep 7 / 7. Probes that write try to create NEW files (
 a broken sandbox cannot damage the checkout; the tests look for those files afterwards too.
 """
 import os
+import time
 import stat
 import textwrap
 from dataclasses import dataclass
@@ -335,9 +336,20 @@ def pwned_files(ctx, extra_dirs=()):
     return [d / f"_pwned_{ctx.token}" for d in dirs if (d / f"_pwned_{ctx.token}").exists()]
 
 
-def survivors(ctx, uids):
+def survivors(ctx, uids, wait=5.0):
     """Host processes that outlived the grading: the daemon's sleep, or any process of the sandbox uids
-    ``uids`` (other graders, such as a benchmark, may be running at the same time with their own)."""
+    ``uids`` (other graders, such as a benchmark, may be running at the same time with their own).
+    A process still being torn down when grading returns gets up to ``wait`` seconds to go; one that is
+    still there after that (a daemon's sleep is) is reported."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = _processes_of(ctx, uids)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def _processes_of(ctx, uids):
     found = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
