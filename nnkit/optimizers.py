@@ -131,9 +131,6 @@ class Adam(Optimizer):
         for name, value, usual in (("beta1", beta1, 0.9), ("beta2", beta2, 0.999), ("eps", eps, 1e-8)):
             check_rate(value, name, where="Adam", low=0.0, low_inclusive=name != "eps",
                        high=1.0 if name != "eps" else None, example=usual)
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1) or eps <= 0:
-            raise ValueError(f"Adam: beta1 and beta2 must be in [0, 1) and eps > 0; got beta1={beta1}, "
-                             f"beta2={beta2}, eps={eps}. The usual values are 0.9, 0.999 and 1e-8.")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
     def _step(self, key, p, g):

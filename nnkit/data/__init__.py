@@ -5,20 +5,12 @@ Where each is first used:
 - Lesson 4: ``pixel_digits``, ``two_clouds``, ``moons``.
 - Lesson 5: ``circles``.
 - Lesson 6: ``random_shifts``.
-The pixel-art names are loaded on first use (``nnkit.data.pixel_digits`` works as usual).
 """
 from .mnist import load_mnist, read_idx
 from .toy import two_clouds, moons, circles
 from .augment import random_shifts
+from .pixelart import PIXEL_TEMPLATES, pixel_digits, mnist_as_pixel_art
 
 __all__ = ["load_mnist", "read_idx", "two_clouds", "moons", "circles", "random_shifts",
            "PIXEL_TEMPLATES", "pixel_digits", "mnist_as_pixel_art"]
 
-_PIXELART = {"PIXEL_TEMPLATES", "pixel_digits", "mnist_as_pixel_art"}
-
-
-def __getattr__(name):
-    if name in _PIXELART:
-        from . import pixelart
-        return getattr(pixelart, name)
-    raise AttributeError(f"module 'nnkit.data' has no attribute {name!r}")
