@@ -12,8 +12,10 @@ model with PyTorch (if installed) in the same run, alternating epochs so that bo
 machine state, and prints the ratio of the median epoch times (nnkit / torch), and the ratio of the
 fastest epochs (on a shared machine the two can differ by 0.1: PyTorch's two threads suffer more from
 other load than nnkit's mostly single-threaded steps).
-``--compare-numpy`` does the same with a hand-written NumPy loop (no nnkit), to show what nnkit's
-layers add on top of raw NumPy.
+``--compare-numpy`` does the same with two hand-written NumPy loops (no nnkit): the network as the
+lessons write it (lesson 6's forward and backward functions, lesson 3's textbook Adam: the same arithmetic
+as nnkit, the reference of the course's 1.1x target), and the same network written for speed (fused, Adam's
+bias corrections folded into one expression), whose gap to nnkit is what the lessons' way of writing costs.
 """
 import argparse
 import json
@@ -54,17 +56,78 @@ class _NnkitRunner:
 
 
 class _NumpyRunner:
-    """The same network written directly in NumPy, as a learner would after lesson 6: textbook Adam, and
-    the epoch's mean loss and training accuracy recorded as nnkit.train records them."""
+    """The same network as a learner writes it by hand after the lessons: lesson 6's forward and backward
+    functions (every intermediate result kept in a cache, softmax probabilities, the loss as -mean log p,
+    ReLU masks taken in the backward pass) and lesson 3's Adam in its textbook form (m, v, m_hat, v_hat),
+    in a plain loop that records the epoch's mean loss and training accuracy as nnkit.train does.
+    Parameters are named as in lesson 6: W1, b1, W2, b2, W3, b3. This is the reference of the 1.1x target:
+    the same arithmetic as nnkit, without nnkit's objects."""
     name = "numpy"
 
     def __init__(self, seed, lr, init):
         self.p = {}
-        for i in range(len(SIZES) - 1):
-            self.p[f"W{i}"], self.p[f"b{i}"] = init[i][0].copy(), init[i][1].copy()
+        for i, (W, b) in enumerate(init, start=1):
+            self.p[f"W{i}"], self.p[f"b{i}"] = W.copy(), b.copy()
         self.m = {k: np.zeros_like(v) for k, v in self.p.items()}
         self.v = {k: np.zeros_like(v) for k, v in self.p.items()}
         self.t, self.lr = 0, lr
+
+    @staticmethod
+    def forward(X, y, P):
+        a1 = X @ P["W1"] + P["b1"]
+        x1 = np.maximum(a1, 0)
+        a2 = x1 @ P["W2"] + P["b2"]
+        x2 = np.maximum(a2, 0)
+        scores = x2 @ P["W3"] + P["b3"]
+        e = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs = e / e.sum(axis=1, keepdims=True)
+        L = -np.mean(np.log(probs[np.arange(len(y)), y]))
+        return L, dict(X=X, a1=a1, x1=x1, a2=a2, x2=x2, scores=scores, probs=probs)
+
+    @staticmethod
+    def backward(y, P, cache):
+        dscores = cache["probs"].copy()
+        dscores[np.arange(len(y)), y] -= 1.0
+        dscores /= len(y)
+        g = {"W3": cache["x2"].T @ dscores, "b3": dscores.sum(axis=0)}
+        da2 = (dscores @ P["W3"].T) * (cache["a2"] > 0)
+        g["W2"], g["b2"] = cache["x1"].T @ da2, da2.sum(axis=0)
+        da1 = (da2 @ P["W2"].T) * (cache["a1"] > 0)
+        g["W1"], g["b1"] = cache["X"].T @ da1, da1.sum(axis=0)
+        return g
+
+    def epoch(self, X, y, seed, batch_size):
+        p, b1, b2, eps = self.p, 0.9, 0.999, 1e-8
+        order = _order(seed, len(X))
+        loss_sum, correct = 0.0, 0
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            xb, yb = X[idx], y[idx]
+            L, cache = self.forward(xb, yb, p)
+            loss_sum += L * len(yb)
+            correct += np.count_nonzero(cache["scores"].argmax(axis=1) == yb)
+            g = self.backward(yb, p, cache)
+            self.t += 1
+            for k in p:
+                self.m[k] = b1 * self.m[k] + (1 - b1) * g[k]
+                self.v[k] = b2 * self.v[k] + (1 - b2) * g[k] ** 2
+                m_hat = self.m[k] / (1 - b1 ** self.t)
+                v_hat = self.v[k] / (1 - b2 ** self.t)
+                p[k] -= self.lr * m_hat / (np.sqrt(v_hat) + eps)
+        self.history = {"loss": loss_sum / len(X), "accuracy": correct / len(X)}
+
+    def accuracy(self, X, y):
+        p = self.p
+        h = np.maximum(X @ p["W1"] + p["b1"], 0)
+        h = np.maximum(h @ p["W2"] + p["b2"], 0)
+        return float(np.mean((h @ p["W3"] + p["b3"]).argmax(1) == y))
+
+
+class _FusedNumpyRunner(_NumpyRunner):
+    """The same network written for speed rather than for reading: one loop body, the loss from the
+    log-sum-exp, the backward pass reusing the softmax array in place, and Adam's bias corrections folded
+    into one expression (no m_hat, v_hat arrays). The gap to it is what the lessons' way of writing costs."""
+    name = "numpy_fused"
 
     def epoch(self, X, y, seed, batch_size):
         p = self.p
@@ -73,24 +136,23 @@ class _NumpyRunner:
         for start in range(0, len(X), batch_size):
             idx = order[start:start + batch_size]
             x0, yb = X[idx], y[idx]
-            h1 = np.maximum(x0 @ p["W0"] + p["b0"], 0)
-            h2 = np.maximum(h1 @ p["W1"] + p["b1"], 0)
-            s = h2 @ p["W2"] + p["b2"]
+            h1 = np.maximum(x0 @ p["W1"] + p["b1"], 0)
+            h2 = np.maximum(h1 @ p["W2"] + p["b2"], 0)
+            s = h2 @ p["W3"] + p["b3"]
             shifted = s - s.max(axis=1, keepdims=True)
             e = np.exp(shifted)
             sums = e.sum(axis=1, keepdims=True)
             rows = np.arange(len(yb))
-            # the loss and the number right, recorded as a learner's loop (and nnkit.train's history) does
             loss_sum += np.mean(np.log(sums[:, 0]) - shifted[rows, yb]) * len(yb)
             correct += np.count_nonzero(s.argmax(axis=1) == yb)
             d = e / sums
             d[rows, yb] -= 1
             d /= len(yb)
-            g = {"W2": h2.T @ d, "b2": d.sum(0)}
-            d = (d @ p["W2"].T) * (h2 > 0)
-            g["W1"], g["b1"] = h1.T @ d, d.sum(0)
-            d = (d @ p["W1"].T) * (h1 > 0)
-            g["W0"], g["b0"] = x0.T @ d, d.sum(0)
+            g = {"W3": h2.T @ d, "b3": d.sum(0)}
+            d = (d @ p["W3"].T) * (h2 > 0)
+            g["W2"], g["b2"] = h1.T @ d, d.sum(0)
+            d = (d @ p["W2"].T) * (h1 > 0)
+            g["W1"], g["b1"] = x0.T @ d, d.sum(0)
             self.t += 1
             c1, c2 = 1 - 0.9 ** self.t, 1 - 0.999 ** self.t
             for k in p:
@@ -98,12 +160,6 @@ class _NumpyRunner:
                 self.v[k] = 0.999 * self.v[k] + 0.001 * g[k] * g[k]
                 p[k] -= self.lr * (self.m[k] / c1) / (np.sqrt(self.v[k] / c2) + 1e-8)
         self.history = {"loss": loss_sum / len(X), "accuracy": correct / len(X)}
-
-    def accuracy(self, X, y):
-        p = self.p
-        h = np.maximum(X @ p["W0"] + p["b0"], 0)
-        h = np.maximum(h @ p["W1"] + p["b1"], 0)
-        return float(np.mean((h @ p["W2"] + p["b2"]).argmax(1) == y))
 
 
 class _TorchRunner:
@@ -151,6 +207,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
     runners = [_NnkitRunner(seed, lr)]
     if compare_numpy:
         runners.append(_NumpyRunner(seed, lr, runners[0].init))
+        runners.append(_FusedNumpyRunner(seed, lr, runners[0].init))
     if compare_torch:
         try:
             import torch  # noqa: F401
@@ -183,7 +240,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
         "best_test_accuracy": max(accs["nnkit"]),
         "first_epoch_at_98": first_98,
     }
-    for other in ("numpy", "torch"):
+    for other in ("numpy", "numpy_fused", "torch"):
         if other in med:
             result[f"{other}_epoch_seconds_median"] = round(med[other], 4)
             result[f"{other}_epoch_seconds"] = [round(t, 4) for t in times[other]]
@@ -207,7 +264,7 @@ def main(argv=None):
     ap.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     ap.add_argument("--json", action="store_true", help="print one JSON object (the per-epoch lines go to stderr)")
     ap.add_argument("--compare-torch", action="store_true", help="also train the same model with PyTorch (CPU)")
-    ap.add_argument("--compare-numpy", action="store_true", help="also train a hand-written NumPy version")
+    ap.add_argument("--compare-numpy", action="store_true", help="also train the network written by hand in NumPy: as the lessons write it, and fused for speed")
     a = ap.parse_args(argv)
     log = (lambda s: print(s, file=sys.stderr)) if a.json else print
     res = run(a.epochs, a.batch_size, a.lr, a.seed, a.compare_torch, a.compare_numpy, not a.no_augment, log)
@@ -216,7 +273,7 @@ def main(argv=None):
     else:
         print(f"median epoch: {res['epoch_seconds_median']:.3f} s   final test accuracy: {res['test_accuracy']:.4f}"
               f"   first epoch >= 98%: {res['first_epoch_at_98']}")
-        for other in ("numpy", "torch"):
+        for other in ("numpy", "numpy_fused", "torch"):
             if f"ratio_to_{other}" in res:
                 print(f"nnkit / {other} epoch time: {res[f'ratio_to_{other}']:.3f}"
                       f" ({res[f'{other}_epoch_seconds_median']:.3f} s per {other} epoch;"

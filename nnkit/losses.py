@@ -51,12 +51,14 @@ class SoftmaxCrossEntropy(Loss):
         y = check_labels(y, scores.shape[1], n=len(scores), where="SoftmaxCrossEntropy")
         if len(y) == 0:
             raise ShapeError("SoftmaxCrossEntropy: the batch is empty.")
-        shifted = scores - scores.max(axis=1, keepdims=True)
+        shifted = scores - scores.max(axis=1, keepdims=True)   # same softmax, no overflow in exp
         exp = np.exp(shifted)
         sums = exp.sum(axis=1, keepdims=True)
         rows = np.arange(len(y))
+        # Lesson 6 writes L = -mean(log(probs[rows, y])). Since log probs[n, y_n] = shifted[n, y_n] - log(sums[n]),
+        # this is the same number, but stays finite when a probability rounds to 0 (log 0 = -inf).
         loss = np.mean(np.log(sums[:, 0]) - shifted[rows, y])
-        self.probs = exp / sums
+        self.probs = exp / sums                                  # softmax, kept for backward
         self.y = y
         return float(loss)
 

@@ -24,13 +24,23 @@ class Optimizer:
         self.t = 0
 
     def _check(self, params, grads):
-        if set(params) != set(grads):
+        """Raise a clear error unless params and grads are dicts with the same keys and every gradient is an
+        array of its parameter's shape. Returns grads, or a copy in which plain numbers became 0-d arrays."""
+        for name, d in (("params", params), ("grads", grads)):
+            if not isinstance(d, dict):
+                raise TypeError(f"{type(self).__name__}.update(params, grads): {name} must be a dict of arrays, "
+                                f"e.g. model.{name}, but a {type(d).__name__} was given. For one array w write "
+                                f"update({{'w': w}}, {{'w': dw}}).")
+        if params.keys() != grads.keys():
             raise ShapeError(f"{type(self).__name__}.update: params and grads must have the same keys; "
                              f"params has {sorted(params)}, grads has {sorted(grads)}.")
         for k, p in params.items():
             g = grads[k]
+            if type(g) is np.ndarray and type(p) is np.ndarray and g.shape == p.shape and p.dtype.kind == "f":
+                continue                     # the usual case, checked in one line
             if not isinstance(g, np.ndarray) and isinstance(g, (float, int, np.number)):
-                g = np.asarray(g)            # a plain number is a fine gradient for a 0-d parameter
+                grads = {**grads, k: np.asarray(g)}   # a plain number is a fine gradient for a 0-d parameter
+                g = grads[k]
             if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray) or p.shape != g.shape:
                 raise ShapeError(f"{type(self).__name__}.update: the gradient of {k!r} must be an array of the "
                                  f"parameter's shape {getattr(p, 'shape', None)}, but it has shape "
@@ -38,13 +48,14 @@ class Optimizer:
             if p.dtype.kind != "f":
                 raise ShapeError(f"{type(self).__name__}.update: parameter {k!r} has dtype {p.dtype}; it must be "
                                  f"a float array to change in place (e.g. np.array(1.0), not np.array(1)).")
+        return grads
 
     def _slots(self, key, like, *names):
-        """This parameter's state dict, with an array of zeros shaped like ``like`` for each new name."""
-        slot = self.state.setdefault(key, {})
-        for name in names:
-            if name not in slot or slot[name].shape != like.shape:
-                slot[name] = np.zeros_like(like)
+        """This parameter's state dict: at the first step (or if the parameter's shape changed) an array of
+        zeros shaped like ``like`` for each of ``names``."""
+        slot = self.state.get(key)
+        if slot is None or slot[names[0]].shape != like.shape:
+            slot = self.state[key] = {name: np.zeros_like(like) for name in names}
         return slot
 
     def update(self, params, grads):
@@ -52,15 +63,10 @@ class Optimizer:
 
         Inputs: params {name: float array}, grads {name: array of the same shape}. Returns None.
         """
-        for name, d in (("params", params), ("grads", grads)):
-            if not isinstance(d, dict):
-                raise TypeError(f"{type(self).__name__}.update(params, grads): {name} must be a dict of arrays, "
-                                f"e.g. model.{name}, but a {type(d).__name__} was given. For one array w write "
-                                f"update({{'w': w}}, {{'w': dw}}).")
-        self._check(params, grads)
+        grads = self._check(params, grads)
         self.t += 1
-        for name in params:
-            self._step(name, params[name], np.asarray(grads[name]))
+        for name, p in params.items():
+            self._step(name, p, grads[name])
 
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr:g})"

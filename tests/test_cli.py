@@ -66,13 +66,15 @@ def test_nnkit_cli_offers_only_doctor():
 
 
 def test_bench_compares_with_hand_written_numpy():
-    # two epochs of nnkit and of the hand-written NumPy loop, from the same initial weights, on the same batches
+    # two epochs of nnkit and of both hand-written NumPy loops (as the lessons write it, and fused), from the
+    # same initial weights, on the same batches
     res = _bench("--epochs", "2", "--json", "--compare-numpy", "--no-augment")
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
-    assert len(data["epoch_seconds"]) == len(data["numpy_epoch_seconds"]) == 2
-    # the same model, trained on the same batches: the test accuracies agree closely (float32 rounding differs)
-    assert abs(data["numpy_test_accuracy"] - data["test_accuracy"]) < 0.005
-    assert data["ratio_to_numpy"] > 0 and data["ratio_to_numpy_best_epochs"] > 0
-    best = min(data["epoch_seconds"]) / min(data["numpy_epoch_seconds"])      # from the rounded per-epoch times
-    assert abs(data["ratio_to_numpy_best_epochs"] - best) < 0.01
+    for other in ("numpy", "numpy_fused"):
+        assert len(data["epoch_seconds"]) == len(data[f"{other}_epoch_seconds"]) == 2
+        # the same model, trained on the same batches: the test accuracies agree closely (float32 rounding differs)
+        assert abs(data[f"{other}_test_accuracy"] - data["test_accuracy"]) < 0.005
+        assert data[f"ratio_to_{other}"] > 0 and data[f"ratio_to_{other}_best_epochs"] > 0
+        best = min(data["epoch_seconds"]) / min(data[f"{other}_epoch_seconds"])   # from the rounded per-epoch times
+        assert abs(data[f"ratio_to_{other}_best_epochs"] - best) < 0.01
