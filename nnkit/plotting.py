@@ -104,7 +104,8 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
 
 
 def plot_history(history, ax=None, title="Training curves"):
-    """Loss (and accuracy, when recorded) per epoch, train solid and test dashed. Lesson 6.
+    """Loss (and accuracy, when recorded) per epoch: the training set solid, the validation set (the
+    ``X_val``, ``y_val`` given to ``train``) dashed. Lesson 6.
 
     Inputs:
     - history: a :class:`nnkit.History` from ``train``, or its ``as_dict()``: lists, one entry per epoch, under
@@ -126,15 +127,15 @@ def plot_history(history, ax=None, title="Training curves"):
     else:
         fig, axes = ax.figure, [ax]
     train_style = dict(color=OKABE_ITO[0], marker="o", ls="-", label="train")
-    test_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label="test")
+    val_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label="validation")
     axes[0].plot(epochs, cols["loss"], **train_style)
     if any(v is not None for v in cols.get("val_loss", [])):
-        axes[0].plot(epochs, cols["val_loss"], **test_style)
+        axes[0].plot(epochs, cols["val_loss"], **val_style)
     axes[0].set_xlabel("epoch"); axes[0].set_ylabel("loss"); axes[0].legend(); axes[0].grid(alpha=0.3)
     if has_acc and len(axes) > 1:
         axes[1].plot(epochs, cols["accuracy"], **train_style)
         if any(v is not None for v in cols.get("val_accuracy", [])):
-            axes[1].plot(epochs, cols["val_accuracy"], **test_style)
+            axes[1].plot(epochs, cols["val_accuracy"], **val_style)
         axes[1].set_xlabel("epoch"); axes[1].set_ylabel("accuracy"); axes[1].legend(); axes[1].grid(alpha=0.3)
     fig.suptitle(title)
     fig.tight_layout()

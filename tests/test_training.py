@@ -129,3 +129,30 @@ def test_one_epoch_matches_numpy_and_pytorch_runs_of_the_same_model():
     for r in runners:
         W = r.model[4].weight.detach().numpy().T if r.name == "torch" else r.p["W3"]
         assert np.allclose(W_ours, W, atol=2e-4), r.name
+
+
+def test_plot_history_draws_train_and_validation_curves():
+    """plot_history draws what train recorded: the training curve and, dashed, the validation curve named
+    as train names it (X_val, val_loss), in both panels, with those names in the legends."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((120, 4)); y = (X[:, 0] > 0).astype(int)
+    model = nnkit.mlp([4, 8, 2], seed=0)
+    h = nnkit.train(model, nnkit.SoftmaxCrossEntropy(), nnkit.Adam(0.01), X[:90], y[:90], epochs=3, batch_size=30,
+                    X_val=X[90:], y_val=y[90:], progress=False)
+    fig = nnkit.plotting.plot_history(h)
+    cols = h.as_dict()
+    for ax, key in zip(fig.axes, ("loss", "accuracy")):
+        lines = ax.get_lines()
+        assert [ln.get_label() for ln in lines] == ["train", "validation"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
+        assert np.allclose(lines[0].get_ydata(), cols[key]) and np.allclose(lines[1].get_ydata(), cols["val_" + key])
+        assert lines[1].get_linestyle() == "--"
+    plt.close(fig)
+    # without a validation set there is one curve per panel
+    h2 = nnkit.train(model, nnkit.SoftmaxCrossEntropy(), nnkit.Adam(0.01), X, y, epochs=2, batch_size=30, progress=False)
+    fig = nnkit.plotting.plot_history(h2)
+    assert [[ln.get_label() for ln in ax.get_lines()] for ax in fig.axes] == [["train"], ["train"]]
+    plt.close(fig)
