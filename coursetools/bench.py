@@ -210,7 +210,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
         runners.append(_FusedNumpyRunner(seed, lr, runners[0].init))
     if compare_torch:
         try:
-            import torch  # noqa: F401
+            import torch  # noqa: F401  (only to fail early with advice)
         except ImportError:
             raise RuntimeError("--compare-torch needs PyTorch: pip install torch (CPU build), then run again.") from None
         runners.append(_TorchRunner(seed, lr, runners[0].init))
@@ -249,9 +249,8 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
             # the same ratio from each side's fastest epoch: what each does when nothing else disturbs it
             result[f"ratio_to_{other}_best_epochs"] = round(min(times["nnkit"]) / min(times[other]), 3)
     if "torch" in med:
-        import torch
-        result["torch_version"] = torch.__version__
-        result["torch_threads"] = torch.get_num_threads()
+        result["torch_version"] = runners[-1].torch.__version__
+        result["torch_threads"] = runners[-1].torch.get_num_threads()
     return result
 
 

@@ -238,7 +238,7 @@ def main(argv=None):
         print(json.dumps({"cores": cores, "env": env, "results": results}, indent=1))
         return 0 if not any(r["error"] for r in results) else 1
     print()
-    head = f"| lesson | " + " | ".join(f"{c} (s)" for c in args.conditions) + " | slowest cell, " \
+    head = "| lesson | " + " | ".join(f"{c} (s)" for c in args.conditions) + " | slowest cell, " \
            + " / ".join(args.conditions) + " (s) |"
     print(head)
     print("|---" * (2 + len(args.conditions)) + "|")

@@ -16,8 +16,6 @@ import argparse
 import base64
 import copy
 import hashlib
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -44,8 +42,8 @@ def npm_cache():
         if (ASSETS_SRC / name).exists():
             h.update((ASSETS_SRC / name).read_bytes())
     key = h.hexdigest()[:12]
-    root = os.environ.get("NNKIT_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "nnkit")
-    return Path(root) / f"slides-npm-{key}"
+    from nnkit.data.mnist import cache_dir      # the course's one cache folder ($NNKIT_CACHE_DIR)
+    return cache_dir() / f"slides-npm-{key}"
 
 
 def _say(log, text):

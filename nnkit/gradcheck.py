@@ -125,8 +125,8 @@ class GradientReport(dict):
                     + (f" even without the {n} entries at a ReLU kink" if n else "") + "): check backward.")
         text = "ok"
         if v == "float32":
-            text += (f" for float32 (above 1e-7 only through float32 rounding; for a 1e-7 check use "
-                     f"float64 parameters and inputs)")
+            text += (" for float32 (above 1e-7 only through float32 rounding; for a 1e-7 check use "
+                     "float64 parameters and inputs)")
         if n:
             text += (f"; {n} entr{'y' if n == 1 else 'ies'} left out: nudging by +-{self.h:g} moved a ReLU "
                      f"input across 0 (the kink), where the numerical gradient is not a derivative")

@@ -8,6 +8,7 @@ contour lines of E. Plots import matplotlib only when called.
 import numpy as np
 
 from .errors import ShapeError, check_array
+from .optimizers import SGD, Momentum, AdaGrad, Adam
 
 __all__ = ["Landscape", "LANDSCAPES", "descend", "make_optimizer", "least_squares_descent",
            "least_squares_solution", "steps_to_reach", "descent_regime", "stability_limit", "plot_paths",
@@ -41,6 +42,10 @@ LANDSCAPES = {
 }
 
 
+# The optimizers of lesson 3 by the names that descend, make_optimizer and the explorer's menu use.
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
+
+
 def make_optimizer(name, lr):
     """An nnkit optimizer from its name. Lesson 3 (behind ``descend`` and the explorer's optimizer menu).
 
@@ -50,12 +55,9 @@ def make_optimizer(name, lr):
     Returns the optimizer object (SGD, Momentum, AdaGrad or Adam); its ``update(params, grads)`` changes the
     arrays in ``params`` in place.
     """
-    from . import optimizers
-    table = {"sgd": optimizers.SGD, "momentum": optimizers.Momentum, "adagrad": optimizers.AdaGrad,
-             "adam": optimizers.Adam}
-    if name not in table:
-        raise ValueError(f"make_optimizer: optimizer must be one of {sorted(table)}, got {name!r}.")
-    return table[name](lr)
+    if name not in OPTIMIZERS:
+        raise ValueError(f"make_optimizer: optimizer must be one of {list(OPTIMIZERS)}, got {name!r}.")
+    return OPTIMIZERS[name](lr)
 
 
 def descend(landscape, w0=1.0, lr=0.1, steps=50, optimizer="sgd", limit=1e6):

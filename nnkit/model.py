@@ -8,6 +8,10 @@ from . import functions as F
 __all__ = ["Sequential", "mlp"]
 
 
+# The activation layers by the names that mlp and the hidden-layer widget of lesson 5 use.
+ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
+
+
 class Params(dict):
     """The dict that ``Sequential.params`` and ``.grads`` return: plain dict, with a helpful KeyError."""
 
@@ -129,13 +133,12 @@ def mlp(sizes, activation="relu", *, seed=0, dtype=np.float64, init=None):
     sizes = [check_count(s, "every entry of sizes", where="mlp") for s in sizes]
     if len(sizes) < 2:
         raise ShapeError(f"mlp needs at least an input and an output size, e.g. [784, 10]; got {sizes}.")
-    acts = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
-    if activation not in acts:
-        raise ValueError(f"mlp: activation must be one of {sorted(acts)}, got {activation!r}.")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"mlp: activation must be one of {list(ACTIVATIONS)}, got {activation!r}.")
     init = init or ("he" if activation == "relu" else "xavier")
     layers = []
     for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(Linear(d, m, init=init, seed=seed + i, dtype=dtype))
         if i < len(sizes) - 2:
-            layers.append(acts[activation]())
+            layers.append(ACTIVATIONS[activation]())
     return Sequential(*layers)

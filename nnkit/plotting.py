@@ -45,6 +45,14 @@ def use_course_style(dpi=100):
     })
 
 
+def _plane_grid(X, margin, n):
+    """A grid over the points X (N, 2), ``margin`` beyond them on every side, n x n points: returns (gx, gy),
+    each (n, n) as np.meshgrid gives them, and the same points as rows, grid (n*n, 2), to feed a model."""
+    gx, gy = np.meshgrid(np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, n),
+                         np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, n))
+    return gx, gy, np.c_[gx.ravel(), gy.ravel()]
+
+
 def _fig_ax(ax, figsize):
     """(figure, axes): a new figure of ``figsize`` when ``ax`` is None, otherwise ``ax`` and its figure."""
     if ax is None:
@@ -64,14 +72,8 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
     - cmap: matplotlib colour map (default "gray_r": 0 is white, large values black); title: above the grid.
     Returns the matplotlib Figure.
     """
-    images = check_array(images, "images", where="show_digits")
-    if images.ndim == 2:
-        side = int(round(np.sqrt(images.shape[1])))
-        if side * side != images.shape[1]:
-            raise ShapeError(f"show_digits: rows of {images.shape[1]} pixels are not square images; pass (N, H, W).")
-        images = images.reshape(len(images), side, side)
-    if images.ndim != 3:
-        raise ShapeError(f"show_digits: images must have shape (N, H, W), got {images.shape}.")
+    from .data.augment import _square_images
+    images = _square_images(check_array(images, "images", where="show_digits"), "show_digits")
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
@@ -201,10 +203,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
         raise ShapeError(f"plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {X.shape}.")
     y = np.asarray(y)
     fig, ax = _fig_ax(ax, (5.5, 4.8))
-    x0, x1 = X[:, 0].min() - margin, X[:, 0].max() + margin
-    y0, y1 = X[:, 1].min() - margin, X[:, 1].max() + margin
-    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    grid = np.c_[gx.ravel(), gy.ravel()]
+    gx, gy, grid = _plane_grid(X, margin, resolution)
     Z = np.asarray(predict(grid)).reshape(gx.shape)
     C = int(max(Z.max(), y.max())) + 1
     colours = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(C)]
@@ -213,7 +212,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=s, color=colours[k], marker=MARKERS[k % len(MARKERS)],
                    edgecolors="k", linewidths=0.4, label=f"class {k}")
-    ax.set_xlim(x0, x1); ax.set_ylim(y0, y1)
+    ax.set_xlim(gx[0, 0], gx[0, -1]); ax.set_ylim(gy[0, 0], gy[-1, 0])
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="best", framealpha=0.85)
     if title:
@@ -235,7 +234,6 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     """
     x = np.asarray(x, dtype=float).ravel()
     delta_p = np.asarray(delta_p, dtype=float).ravel()
-    plt = _plt()
     D, C = len(x), len(delta_p)
     dW = np.outer(x, delta_p)
     fig, ax = _fig_ax(ax, (0.66 * C + 2.2, 0.33 * D + 1.5))
@@ -342,17 +340,15 @@ def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
     y = np.asarray(y)
     w = np.asarray(w, dtype=float).reshape(2)
     fig, ax = _fig_ax(ax, (6, 4.8))
-    x0, x1 = X[:, 0].min() - 0.5, X[:, 0].max() + 0.5
-    y0, y1 = X[:, 1].min() - 0.5, X[:, 1].max() + 0.5
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
-    P = sigmoid(np.c_[gx.ravel(), gy.ravel()] @ w + float(b)).reshape(gx.shape)
+    gx, gy, grid = _plane_grid(X, 0.5, 150)
+    P = sigmoid(grid @ w + float(b)).reshape(gx.shape)
     cs = ax.contourf(gx, gy, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
     ax.contour(gx, gy, P, levels=[0.5], colors="k", linewidths=2)
     for k, (colour, marker) in enumerate(((OKABE_ITO[0], "o"), (OKABE_ITO[1], "^"))):
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=16, color=colour, marker=marker, edgecolors="k", linewidths=0.3,
                    label=f"class {k}")
-    ax.set_xlim(x0, x1); ax.set_ylim(y0, y1)
+    ax.set_xlim(gx[0, 0], gx[0, -1]); ax.set_ylim(gy[0, 0], gy[-1, 0])
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="upper left", framealpha=0.85)
     fig.colorbar(cs, ax=ax, label="P(class 1)", fraction=0.046)

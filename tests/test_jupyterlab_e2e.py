@@ -11,7 +11,6 @@ import re
 import secrets
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,17 +22,10 @@ import nbformat
 import pytest
 
 from browser import browser_context
+from ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 LESSON = REPO / "lessons" / "02_least_squares.ipynb"
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _descendants(pid):
@@ -64,7 +56,7 @@ def _fresh_env(tmp_path):
 @contextmanager
 def _jupyterlab(args, tmp_path, cwd, quiet_news=True):
     """Start ``jupyter lab <args>`` on a free loopback port with a token; yield (url, token); stop it by pid."""
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     env = _fresh_env(tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", *args, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",

@@ -8,21 +8,14 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-import pytest
 
 from coursetools.paths import REPO
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from ports import free_port
 
 
 def _readme_commands(readme):
@@ -73,7 +66,7 @@ def test_student_release_installs_and_runs_in_a_fresh_venv(tmp_path):
     assert res.returncode == 0 and str(out) in res.stdout, res.stderr      # nnkit from the release itself
 
     # the README's jupyter lab command (plus what a test needs: loopback, a port, a token, no browser)
-    port, token = _free_port(), "release-test-token"
+    port, token = free_port(), "release-test-token"
     lab = subprocess.Popen([str(out / ".venv" / "bin" / "jupyter"), "lab", *lab_args, "--no-browser",
                             f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
                             f"--IdentityProvider.token={token}", *(["--allow-root"] if os.geteuid() == 0 else [])],

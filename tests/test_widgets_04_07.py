@@ -226,10 +226,11 @@ def test_views_build_and_react_without_a_browser():
     import matplotlib.pyplot as plt
     plt.close("all")
     box = hidden_layer_widget(dataset="circles", num_hiddens=2, activation="relu", lr=0.5)
-    assert "2 relu units" in plt.figure(plt.get_fignums()[-1]).axes[0].get_title()
+    out = box.children[-1]                                  # the picture the widget shows
+    assert "2 relu units" in out.figure.axes[0].get_title()
     box.children[1].children[0].value = 3                   # hidden units: the view redraws for 3 units
-    assert "3 relu units" in plt.figure(plt.get_fignums()[-1]).axes[0].get_title()
-    plt.close("all")
+    assert "3 relu units" in out.figure.axes[0].get_title()
+    assert plt.get_fignums() == []                          # every redraw closed its figure after showing it
 
     box = draw_digit_widget(_FakeModel(), start="7")
     grid = box.children[0].children[0]
@@ -298,3 +299,24 @@ def test_drawing_widget_has_fixed_sizes_for_saved_pages():
         "without explicit widths a saved page squeezes the grid to nothing"
     assert all(col.layout.flex == "0 0 auto" for col in box.children)
     assert len(bars_col.children) == 10
+
+
+def test_every_widget_redraws_one_way_and_offers_only_what_nnkit_knows():
+    """One redraw function for all widgets (nnkit/widgets/_view.py), and the menus list exactly the names that
+    nnkit's own tables accept: every optimizer of the explorer builds with make_optimizer, every activation of
+    the hidden-layer widget builds with mlp, and nothing those tables know is missing from the menus."""
+    from pathlib import Path
+    import nnkit.widgets as widgets_pkg
+    from nnkit.landscape import make_optimizer
+    from nnkit.widgets.explorer import OPTIMIZERS
+    from nnkit.widgets.hidden import ACTIVATIONS
+    folder = Path(widgets_pkg.__file__).parent
+    redrawing = sorted(p.name for p in folder.glob("*.py") if "clear_output" in p.read_text())
+    assert redrawing == ["_view.py"], redrawing
+    for name in OPTIMIZERS:
+        assert type(make_optimizer(name, 0.1)).__name__.lower() == name
+    for name in ACTIVATIONS:
+        assert type(nnkit.mlp([2, 3, 2], activation=name).layers[1]).__name__.lower() == name
+    with pytest.raises(ValueError, match="sgd"):
+        make_optimizer("rmsprop", 0.1)
+    assert set(OPTIMIZERS) == set(nnkit.landscape.OPTIMIZERS) and set(ACTIVATIONS) == set(nnkit.model.ACTIVATIONS)

@@ -6,6 +6,19 @@ from ..errors import ShapeError, check_array
 __all__ = ["random_shifts"]
 
 
+def _square_images(images, where):
+    """images (N, H, W) as they are, or flat rows (N, H*W) of square images as (N, H, H); anything else
+    raises a ShapeError that names ``where``. Behind show_digits and random_shifts."""
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ShapeError(f"{where}: rows of {images.shape[1]} pixels are not square images; "
+                             f"pass images of shape (N, H, W).")
+        return images.reshape(len(images), side, side)
+    if images.ndim != 3:
+        raise ShapeError(f"{where}: images must have shape (N, H, W) or (N, H*W), got {images.shape}.")
+    return images
+
 def random_shifts(images, seed=0, max_shift=1):
     """Move each image by a random whole number of pixels, between -max_shift and +max_shift, down and right
     (negative: up and left). Lesson 6 (a fresh set of shifted copies every epoch).
@@ -25,14 +38,7 @@ def random_shifts(images, seed=0, max_shift=1):
     """
     images = check_array(images, "images", where="random_shifts")
     flat = images.ndim == 2
-    if flat:
-        side = int(round(np.sqrt(images.shape[1])))
-        if side * side != images.shape[1]:
-            raise ShapeError(f"random_shifts: rows of {images.shape[1]} pixels are not square images; "
-                             f"pass images of shape (N, H, W).")
-        images = images.reshape(len(images), side, side)
-    elif images.ndim != 3:
-        raise ShapeError(f"random_shifts: images must have shape (N, H, W) or (N, H*W), got {images.shape}.")
+    images = _square_images(images, "random_shifts")
     rng = np.random.default_rng(seed)
     shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
     m, (H, W) = max_shift, images.shape[1:]

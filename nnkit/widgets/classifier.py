@@ -18,6 +18,7 @@ import numpy as np
 
 from ..data import two_clouds
 from ..functions import sigmoid
+from . import _view
 
 __all__ = ["LinearClassifierPlayground", "classifier_widget", "slider_limit"]
 
@@ -138,7 +139,6 @@ def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
     give the parts behind it.
     """
     import ipywidgets as W
-    import matplotlib.pyplot as plt
     play = LinearClassifierPlayground(w1=w1, w2=w2, b=b)
     lim = slider_limit(play.X, play.y, lr)
     sl = {k: W.FloatSlider(value=v, min=-lim, max=lim, step=0.05, description=k, continuous_update=False)
@@ -148,10 +148,7 @@ def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
     busy = {"flag": False}
 
     def draw():
-        with out:
-            out.clear_output(wait=True)
-            play.figure()
-            plt.show()
+        _view.redraw(out, play.figure)
 
     def on_slider(_):
         if not busy["flag"]:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..landscape import (least_squares_descent, least_squares_solution, descent_regime, stability_limit,
                          plot_valley)
+from . import _view
 
 __all__ = ["DescentRun", "plot_descent", "descent_widget", "slider_range"]
 
@@ -96,8 +97,6 @@ def descent_widget(X, t, w0=(1.0, 1.0), steps=100, eta=0.01):
     Returns an ipywidgets box: a VBox of the eta slider and the picture; ``box.run`` is the DescentRun behind it.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
     run = DescentRun(X, t, w0, eta, steps)
     lo, hi, step = slider_range(run.X)
     slider = widgets.FloatSlider(value=eta, min=lo, max=hi, step=step, readout_format=".4f",
@@ -107,11 +106,7 @@ def descent_widget(X, t, w0=(1.0, 1.0), steps=100, eta=0.01):
 
     def redraw(*_):
         run.set_eta(slider.value)
-        with out:
-            out.clear_output(wait=True)
-            fig = plot_descent(run)
-            display(fig)
-            plt.close(fig)
+        _view.redraw(out, lambda: plot_descent(run))
 
     slider.observe(redraw, names="value")
     redraw()

@@ -16,6 +16,7 @@ digit in a corner or one that fills the whole frame, so a drawing must be brough
 import numpy as np
 
 from ..errors import ShapeError
+from . import _view
 
 __all__ = ["preprocess", "DigitSketch", "draw_digit_widget", "plot_digit_probabilities", "grid_to_image",
            "EXAMPLE_SKETCHES"]
@@ -312,13 +313,13 @@ def draw_digit_widget(model, transform=None, start="7"):
             bar.bar_style = "warning" if d == best else "info"
         verdict.value = ("<b>draw a digit</b>" if best is None
                          else f"<b>network says: {best}</b> ({probs[best]:.1%})")
-        with seen:
-            seen.clear_output(wait=True)
+        def what_it_sees():
             import matplotlib.pyplot as plt
             fig, ax = plt.subplots(figsize=(1.8, 2.0), dpi=100)
             ax.imshow(sketch.image(), cmap="gray_r", vmin=0, vmax=1)
             ax.set_title("what it sees", fontsize=13); ax.axis("off")
-            plt.show()
+            return fig
+        _view.redraw(seen, what_it_sees)
 
     def on_click(b):
         r, c = b.cell

@@ -5,11 +5,12 @@ number of steps, and recomputes the path whenever one of them is set. View: ``ex
 dropdowns and sliders, and a play button that animates the ball step by step.
 """
 
-from ..landscape import LANDSCAPES, descend, plot_optimizer_paths
+from ..landscape import LANDSCAPES, OPTIMIZERS as _OPTIMIZER_TABLE, descend, plot_optimizer_paths
+from . import _view
 
 __all__ = ["Explorer", "explorer_widget", "OPTIMIZERS", "LEARNING_RATES"]
 
-OPTIMIZERS = ("sgd", "momentum", "adagrad", "adam")
+OPTIMIZERS = tuple(_OPTIMIZER_TABLE)      # the names nnkit.landscape.make_optimizer knows
 # The learning rates the slider offers: round numbers a lesson can name, every one of them settable.
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9, 1.0, 1.05, 1.2)
 
@@ -69,8 +70,6 @@ def explorer_widget(**start):
     (``plot_optimizer_paths``); ``box.explorer`` is the Explorer behind it.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
     ex = Explorer(**start)
     wide = {"description_width": "90px"}
     land = widgets.Dropdown(options=list(LANDSCAPES), value=ex.landscape, description="landscape", style=wide)
@@ -86,12 +85,8 @@ def explorer_widget(**start):
     out = widgets.Output()
 
     def draw(*_):
-        with out:
-            out.clear_output(wait=True)
-            fig = plot_optimizer_paths(ex.landscape, {f"{ex.optimizer}, η = {ex.lr:g}": ex.frame(step.value)},
-                                       title=ex.status, max_steps=ex.steps)
-            display(fig)
-            plt.close(fig)
+        _view.redraw(out, lambda: plot_optimizer_paths(ex.landscape, {f"{ex.optimizer}, η = {ex.lr:g}": ex.frame(step.value)},
+                                                 title=ex.status, max_steps=ex.steps))
 
     def recompute(*_):
         ex.set(landscape=land.value, w0=w0.value, lr=lr.value, optimizer=opt.value)

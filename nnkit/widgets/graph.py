@@ -13,6 +13,7 @@ Expressions use the variables a, b, c, numbers, + - * / ** and the methods .exp(
 import ast
 
 from ..autodiff import Value
+from . import _view
 
 __all__ = ["evaluate_expression", "ExpressionExplorer", "expression_widget", "EXAMPLES", "VARIABLES"]
 
@@ -119,7 +120,6 @@ def expression_widget(expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
     error messages (a bad expression is reported there, the last picture stays), and the graph picture.
     """
     import ipywidgets as W
-    import matplotlib.pyplot as plt
     explorer = ExpressionExplorer(expr, a, b, c)
     w_expr = W.Text(value=expr, description="expression", continuous_update=False,
                     layout=W.Layout(width="460px"), style={"description_width": "initial"})  # label not cut
@@ -137,10 +137,7 @@ def expression_widget(expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
         except (ValueError, ZeroDivisionError, OverflowError) as err:
             message.value = f"<span style='color:crimson'>{err}</span>"
             return
-        with out:
-            out.clear_output(wait=True)
-            explorer.figure()
-            plt.show()
+        _view.redraw(out, explorer.figure)
 
     def pick(change):
         if change["new"]:

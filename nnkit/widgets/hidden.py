@@ -20,8 +20,9 @@ import numpy as np
 
 from ..data import moons, circles, two_clouds
 from ..losses import SoftmaxCrossEntropy
-from ..model import mlp
+from ..model import ACTIVATIONS as _ACTIVATION_LAYERS, mlp
 from ..optimizers import SGD
+from . import _view
 
 __all__ = ["fit_hidden_layer", "HiddenFit", "source_moons", "fit_source_recipe", "SourceFit", "HiddenLayerExplorer", "boundary_grid", "hidden_layer_widget",
            "DATASETS", "HIDDEN_SIZES", "ACTIVATIONS"]
@@ -32,7 +33,7 @@ DATASETS = {
     "clouds": lambda: two_clouds(n=100, seed=0),
 }
 HIDDEN_SIZES = (1, 2, 3, 4, 10, 20, 50, 200)
-ACTIVATIONS = ("tanh", "relu", "sigmoid")
+ACTIVATIONS = tuple(_ACTIVATION_LAYERS)     # the names nnkit.mlp knows
 
 
 @dataclass
@@ -303,7 +304,6 @@ def hidden_layer_widget(dataset="moons", num_hiddens=3, activation="tanh", lr=0.
     the learning-rate slider (log scale, 0.001 to 10) and the picture of ``HiddenLayerExplorer.figure``.
     """
     import ipywidgets as W
-    import matplotlib.pyplot as plt
     explorer = HiddenLayerExplorer(dataset, num_hiddens, activation, lr)
     full = {"description_width": "initial"}        # labels are never cut ("hidde…")
     w_data = W.Dropdown(options=list(DATASETS), value=dataset, description="data", style=full)
@@ -316,10 +316,7 @@ def hidden_layer_widget(dataset="moons", num_hiddens=3, activation="tanh", lr=0.
 
     def redraw(*_):
         explorer.set(dataset=w_data.value, num_hiddens=w_h.value, activation=w_act.value, lr=w_lr.value)
-        with out:
-            out.clear_output(wait=True)
-            explorer.figure()
-            plt.show()
+        _view.redraw(out, explorer.figure)
 
     for w in (w_data, w_h, w_act, w_lr):
         w.observe(redraw, names="value")
