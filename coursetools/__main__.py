@@ -4,6 +4,7 @@
     release OUT       write a student release (lessons, exercises, nnkit, data) into the empty folder OUT
     grade             grade one notebook or a folder of submissions with the hidden tests
     slides            build offline reveal.js decks of the lessons into build/slides/
+    execute NB...     run notebooks in a fresh kernel and write the new outputs back (nbconvert --inplace, no stall)
     bench             time MNIST training (784-100-100-10, Adam, batch 100); --compare-numpy, --compare-torch
 
 Each command has its own --help. Learners need none of these: their one command is ``python -m nnkit doctor``.
@@ -19,6 +20,7 @@ COMMANDS = {
     "slides": "coursetools.slides",
     "bench": "coursetools.bench",
     "lesson-bench": "coursetools.lessonbench",
+    "execute": "coursetools.execute",
 }
 
 

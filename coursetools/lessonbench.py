@@ -24,7 +24,6 @@ import json
 import re
 import resource
 import os
-import queue
 import signal
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .execute import notebook_client
 from .paths import REPO
 
 SPIN = "while True:\n    pass\n"
@@ -63,38 +63,6 @@ def _cell_seconds(cell):
     return (end - start).total_seconds()
 
 
-def _get_in_slices(channel, slice_seconds=1.0):
-    """Make ``channel.get_msg(timeout)`` wait in slices of ``slice_seconds``: after a widget cell, the one
-    long wait nbclient makes for the kernel's reply sometimes misses the reply that already arrived and sits
-    out its whole timeout (nbclient issue 312); a fresh short wait finds it."""
-    get = channel.get_msg
-
-    async def get_msg(timeout=None, **kwargs):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            step = slice_seconds if deadline is None else min(slice_seconds, max(0.0, deadline - time.monotonic()))
-            try:
-                return await get(timeout=step, **kwargs)
-            except queue.Empty:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
-
-    channel.get_msg = get_msg
-
-
-def _client_class():
-    from nbclient import NotebookClient
-
-    class SlicedWaitClient(NotebookClient):
-        async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
-            _get_in_slices(self.kc.shell_channel)
-            _get_in_slices(self.kc.iopub_channel)
-            return kc
-
-    return SlicedWaitClient
-
-
 def run_lesson(path, timeout=600, env=None):
     """Execute the notebook at ``path`` in a fresh kernel; return a dict of timings (the file is not changed)."""
     import nbformat
@@ -104,8 +72,7 @@ def run_lesson(path, timeout=600, env=None):
     for cell in nb.cells:                 # timings of this run only, not the ones saved in the file
         cell.get("metadata", {}).pop("execution", None)
     kernel_env = dict(os.environ, **(env or {}))
-    client = _client_class()(nb, timeout=timeout, kernel_name="python3", record_timing=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, path, timeout=timeout, record_timing=True)
     error = None
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
