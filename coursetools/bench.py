@@ -288,6 +288,9 @@ def main(argv=None):
                 print(f"nnkit / {other} epoch time: {res[f'ratio_to_{other}']:.3f}"
                       f" ({res[f'{other}_epoch_seconds_median']:.3f} s per {other} epoch;"
                       f" fastest epochs: {res[f'ratio_to_{other}_best_epochs']:.3f}){TARGETS.get(other, '')}")
+        if a.epochs < 5 and (a.compare_numpy or a.compare_torch):
+            print(f"note: {a.epochs} epoch{'s' * (a.epochs > 1)} per trainer: single epochs vary by about 10 % on a "
+                  f"shared machine, so these ratios are rough; the README quotes runs of 20 epochs (the default).")
     return 0
 
 
