@@ -40,7 +40,7 @@ def _order(seed, n):
 class _NnkitRunner:
     name = "nnkit"
 
-    def __init__(self, seed, lr):
+    def __init__(self, seed, lr, init=None):      # init: unused, nnkit draws the weights the others copy
         import nnkit
         self.nnkit = nnkit
         self.model = nnkit.mlp(SIZES, seed=seed, dtype=np.float32)
@@ -223,7 +223,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
     # are not touched by it.
     warm = slice(0, 20 * batch_size)
     for r in runners:
-        spare = _NnkitRunner(seed, lr) if r.name == "nnkit" else type(r)(seed, lr, runners[0].init)
+        spare = type(r)(seed, lr, runners[0].init)
         spare.epoch(Xtr[warm], ytr[warm], seed, batch_size)
     times = {r.name: [] for r in runners}
     accs = {r.name: [] for r in runners}

@@ -9,7 +9,7 @@ After a cell that draws into an ipywidgets ``Output``, nbclient's one long wait 
 sometimes misses the reply that has already arrived and sits out its whole cell time-out (nbclient issue
 312: lesson 2 stood still for the full 600 s under nbconvert); this client waits in 1-second slices,
 which finds it. A notebook with a failing cell is not written: it keeps its old outputs, and the
-command names the cell and the error.
+command names the notebook and the error.
 """
 import argparse
 import os
@@ -63,7 +63,8 @@ def execute(path, timeout=600):
     """Run the notebook at ``path`` in a fresh kernel and write it back with the new outputs.
 
     Inputs: path (str or Path of an .ipynb), timeout (seconds a single cell may take). Returns the seconds it
-    took. Raises RuntimeError naming the cell if a cell fails or runs too long; the file is then unchanged.
+    took. Raises RuntimeError with the error's last line if a cell fails or runs too long; the file is then
+    unchanged.
     """
     import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -88,6 +89,7 @@ def execute(path, timeout=600):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             nbformat.write(nb, f)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)      # mkstemp makes it 0600; keep the notebook's own mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -179,7 +179,7 @@ def check_labels(y, num_classes=None, n=None, where=""):
         raise ShapeError(f"{prefix}there are {n} examples but {len(y)} labels: X and y must have the same "
                          f"number of rows.")
     if num_classes is not None and len(y):
-        lo, hi = int(np.minimum.reduce(y)), int(np.maximum.reduce(y))   # y.min(), y.max() without their wrappers
+        lo, hi = int(y.min()), int(y.max())
         if lo < 0 or hi >= num_classes:
             raise ShapeError(f"{prefix}labels must lie in 0..{num_classes - 1} for {num_classes} classes, "
                              f"but they range from {lo} to {hi}. Does the last layer have as many outputs "

@@ -212,7 +212,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=s, color=colours[k], marker=MARKERS[k % len(MARKERS)],
                    edgecolors="k", linewidths=0.4, label=f"class {k}")
-    ax.set_xlim(gx[0, 0], gx[0, -1]); ax.set_ylim(gy[0, 0], gy[-1, 0])
+    ax.set_xlim(gx.min(), gx.max()); ax.set_ylim(gy.min(), gy.max())
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="best", framealpha=0.85)
     if title:
@@ -348,7 +348,7 @@ def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=16, color=colour, marker=marker, edgecolors="k", linewidths=0.3,
                    label=f"class {k}")
-    ax.set_xlim(gx[0, 0], gx[0, -1]); ax.set_ylim(gy[0, 0], gy[-1, 0])
+    ax.set_xlim(gx.min(), gx.max()); ax.set_ylim(gy.min(), gy.max())
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="upper left", framealpha=0.85)
     fig.colorbar(cs, ax=ax, label="P(class 1)", fraction=0.046)

@@ -30,8 +30,10 @@ def test_execute_writes_the_outputs_back(tmp_path):
     path = tmp_path / "nb_folder" / "tiny.ipynb"
     path.parent.mkdir()
     nbformat.write(nb, path)
+    path.chmod(0o644)
     res = _run(path, "--timeout", "60")
     assert res.returncode == 0, res.stderr
+    assert path.stat().st_mode & 0o777 == 0o644                       # the file keeps its permissions
     assert "tiny.ipynb: executed in" in res.stdout
     done = nbformat.read(path, as_version=4)
     assert [c.get("execution_count") for c in done.cells if c.cell_type == "code"] == [1, 2]

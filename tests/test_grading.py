@@ -57,14 +57,7 @@ def graded():
         del os.environ["COURSETOOLS_TEST_SECRET"]
     after = sorted(str(p) for p in base.rglob("*") if ctx.out not in p.parents)
     yield ctx, expected, results, before, after
-    for d, _ in hostile.survivors(ctx, UIDS, wait=0):
-        try:
-            os.kill(int(d), 9)
-        except OSError:
-            pass
-    for p in hostile.pwned_files(ctx):
-        p.unlink()
-    subprocess.run(["rm", "-rf", str(base)], check=False)
+    hostile.clean_up(ctx, UIDS, base)
 
 
 @needs_sandbox

@@ -61,14 +61,7 @@ def graded_as_user():
     results = {d.name: json.loads((d / "results.json").read_text()) for d in (ctx.out / "students").iterdir()} \
         if (ctx.out / "students").is_dir() else {}
     yield ctx, expected, results, p
-    for d, _ in hostile.survivors(ctx, {USER}, wait=0):
-        try:
-            os.kill(int(d), 9)
-        except OSError:
-            pass
-    for f in hostile.pwned_files(ctx):
-        f.unlink()
-    subprocess.run(["rm", "-rf", str(base)], check=False)
+    hostile.clean_up(ctx, {USER}, base)
 
 
 def test_the_grader_ran_as_a_normal_user_in_a_user_namespace_sandbox(graded_as_user):

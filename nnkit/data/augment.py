@@ -19,6 +19,7 @@ def _square_images(images, where):
         raise ShapeError(f"{where}: images must have shape (N, H, W) or (N, H*W), got {images.shape}.")
     return images
 
+
 def random_shifts(images, seed=0, max_shift=1):
     """Move each image by a random whole number of pixels, between -max_shift and +max_shift, down and right
     (negative: up and left). Lesson 6 (a fresh set of shifted copies every epoch).

@@ -7,6 +7,7 @@ sandbox every probe must keep 7 / 7. Probes that write try to create NEW files (
 a broken sandbox cannot damage the checkout; the tests look for those files afterwards too.
 """
 import os
+import subprocess
 import time
 import stat
 import textwrap
@@ -334,6 +335,19 @@ def pwned_files(ctx, extra_dirs=()):
             ctx.hidden, ctx.subs, ctx.out, ctx.out / "students", Path(os.__file__).parent, *extra_dirs]
     dirs += [Path(p) for p in sys.path if p.endswith("site-packages")]
     return [d / f"_pwned_{ctx.token}" for d in dirs if (d / f"_pwned_{ctx.token}").exists()]
+
+
+def clean_up(ctx, uids, base):
+    """After a test: kill the sandbox processes of ``uids`` that are still there, delete any file a write
+    probe managed to create, and remove the test's folder ``base``."""
+    for pid, _ in survivors(ctx, uids, wait=0):
+        try:
+            os.kill(int(pid), 9)
+        except OSError:
+            pass
+    for f in pwned_files(ctx):
+        f.unlink()
+    subprocess.run(["rm", "-rf", str(base)], check=False)
 
 
 def survivors(ctx, uids, wait=5.0):
