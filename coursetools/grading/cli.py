@@ -27,6 +27,9 @@ def main(argv=None):
                     help="folder for gradebook.csv and students/<name>/results.json (nothing is written elsewhere)")
     ap.add_argument("--timeout", type=float, default=Limits.seconds,
                     help="seconds for each task's hidden checks, and for each notebook cell (default %(default)s)")
+    ap.add_argument("--budget", type=float, default=None,
+                    help="wall-clock seconds for one submission, all its cells and tasks together "
+                         "(default: the larger of 60 and 12 times --timeout)")
     ap.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="address space per process")
     ap.add_argument("--workers", type=int, default=None, help="sandboxes at a time (default: number of cores)")
     ap.add_argument("--hidden", default=None, help="folder of hidden tests (default: coursetools/hidden)")
@@ -44,7 +47,7 @@ def main(argv=None):
         return 2
     exercise = a.exercise or exercise_from_path(paths[0])
     try:
-        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb), a.hidden, a.unsafe, a.source)
+        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb, submission_seconds=a.budget), a.hidden, a.unsafe, a.source)
     except SandboxUnavailable as exc:
         print(f"{exc}\nStudent code would run with your rights and could read the solutions, change other "
               f"students' grades or the course files.", file=sys.stderr)
