@@ -19,6 +19,17 @@ def _interrupt(signum, frame):
 
 
 def main(argv=None):
+    old = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\nInterrupted: every sandbox was stopped; nothing was written.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _main(argv):
     ap = argparse.ArgumentParser(prog="python -m coursetools grade", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("submissions", help="a notebook, or a folder of notebooks (one per student, named after them)")
@@ -61,14 +72,7 @@ def main(argv=None):
     else:
         print(f"Grading {len(paths)} notebook(s) of {exercise} in the sandbox: {grader.isolation.describe()}.",
               file=sys.stderr)
-    old = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        results = grader.grade_paths(paths, a.out, a.workers)
-    except KeyboardInterrupt:
-        print("\nInterrupted: every sandbox was stopped; nothing was written.", file=sys.stderr)
-        return 130
-    finally:
-        signal.signal(signal.SIGTERM, old)
+    results = grader.grade_paths(paths, a.out, a.workers)
     for student, res in sorted(results.items()):
         print(f"{student}: {res['score']:g} / {res['max_score']:g}")
         if a.quiet:

@@ -307,13 +307,12 @@ def build(ctx, as_root=True):
                     return True
                 except OSError:
                     pass
-            written = 0
+            written = 0                            # 40 files of 0.9 MB (each under the 1-MB file limit)
             try:
-                with open("/dev/shm/_big", "wb") as fh:
-                    for _ in range(40):
-                        fh.write(chunk)
-                        fh.flush()
-                        written += 1
+                for i in range(40):
+                    with open("/dev/shm/_big%d" % i, "wb") as fh:
+                        fh.write(chunk[:900_000])
+                    written += 1
             except OSError:
                 pass
             return written >= 40
@@ -482,28 +481,52 @@ def pwned_files(ctx, extra_dirs=()):
     return [d / f"_pwned_{ctx.token}" for d in dirs if (d / f"_pwned_{ctx.token}").exists()]
 
 
-def clean_up(ctx, base, grader_pid=None):
+def test_cgroup(token):
+    """A cgroup of one test's own (root only), in a hierarchy the grader never moves processes out of (the
+    pids controller with cgroup v1, the unified tree with v2, where a normal-user grader makes none); None
+    where none can be made."""
+    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+        if os.geteuid() == 0 and (root / "cgroup.procs").is_file():
+            path = root / f"coursetools-test-{token}"
+            try:
+                path.mkdir()
+                return path
+            except OSError:
+                pass
+    return None
+
+
+def clean_up(ctx, base, grader_pid=None, group=None):
     """After a test: kill what this test started and is still there (the daemon's sleep, found by the
     test's own marker; sandbox processes in the test grader's cgroups), delete any file a write probe
     managed to create, and remove the test's folder ``base``. Other programs' processes are never touched."""
-    for pid, _ in survivors(ctx, grader_pid, wait=0):
+    for pid, _ in survivors(ctx, grader_pid, group, wait=0):
         try:
             os.kill(int(pid), 9)
         except OSError:
             pass
+    if group is not None:
+        for _ in range(50):
+            try:
+                group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.1)
     for f in pwned_files(ctx):
         f.unlink()
     subprocess.run(["rm", "-rf", str(base)], check=False)
 
 
-def survivors(ctx, grader_pid=None, wait=5.0):
+def survivors(ctx, grader_pid=None, group=None, wait=5.0):
     """Processes of this test that outlived the grading: the daemon's sleep (its command line holds the
-    test's random marker), and, for a grader running as root in process ``grader_pid``, any process in
-    one of that grader's sandbox cgroups. A process still being torn down when grading returns gets up to
+    test's random marker), for a grader running as root in process ``grader_pid`` any process in one of
+    that grader's sandbox cgroups, and any process in the test's own cgroup ``group``. A process still being torn down when grading returns gets up to
     ``wait`` seconds to go; one still there after that (a daemon's sleep is) is reported."""
     deadline = time.monotonic() + wait
     while True:
-        found = _processes_of(ctx, grader_pid)
+        found = _processes_of(ctx, grader_pid, group)
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
@@ -520,7 +543,13 @@ def leftover_cgroups(grader_pid):
     return found
 
 
-def _processes_of(ctx, grader_pid):
+def _processes_of(ctx, grader_pid, test_group=None):
+    members = set()
+    if test_group is not None:
+        try:
+            members = set((test_group / "cgroup.procs").read_text().split())
+        except OSError:
+            pass
     found, group = [], f"coursetools-grade-{grader_pid}-".encode()
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -530,6 +559,6 @@ def _processes_of(ctx, grader_pid):
             cgroups = open(f"/proc/{d}/cgroup", "rb").read() if grader_pid else b""
         except OSError:
             continue
-        if ctx.marker.encode() in cmd or group in cgroups:
+        if ctx.marker.encode() in cmd or group in cgroups or d in members:
             found.append((d, cmd[:80]))
     return found
