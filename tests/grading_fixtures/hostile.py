@@ -50,6 +50,20 @@ def tag(file_name):
     return hashlib.sha256(file_name.encode()).hexdigest()[:6]
 
 
+def resend(line):
+    """The solution plus a cell (cell 9) that writes ``line`` to every pipe it holds, every 0.2 s for 100 s."""
+    return notebook(extra=CHANNEL + textwrap.dedent(f"""
+        import time
+        for _ in range(500):
+            for fd in _fds:
+                try:
+                    os.write(fd, {line!r} + b"\\n")
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        """), extra_at=8)
+
+
 def probe(code):
     """The solution plus a cell (after the setup) that runs ``code`` (a function body returning True when
     the escape worked); a working escape costs the loss task."""
@@ -363,26 +377,8 @@ def build(ctx, as_root=True):
                                            extra_at=8), 7),
         # re-send a message of the harness (the old format, then the new one) every 0.2 s for 100 s: neither
         # may hold the grader; each costs its sender only
-        "keeps_the_channel_alive": (notebook(extra=CHANNEL + textwrap.dedent("""
-            import time
-            for _ in range(500):
-                for fd in _fds:
-                    try:
-                        os.write(fd, b'{"cell": 0}\\n')
-                    except OSError:
-                        pass
-                time.sleep(0.2)
-            """), extra_at=8), 0),
-        "repeats_a_cell_message": (notebook(extra=CHANNEL + textwrap.dedent("""
-            import time
-            for _ in range(500):
-                for fd in _fds:
-                    try:
-                        os.write(fd, b'{"m": "cell", "i": 8}\\n')
-                    except OSError:
-                        pass
-                time.sleep(0.2)
-            """), extra_at=8), 0),
+        "keeps_the_channel_alive": (resend(b'{"cell": 0}'), 0),
+        "repeats_a_cell_message": (resend(b'{"m": "cell", "i": 8}'), 0),
 
     }
     if as_root:     # many processes that each stay under the per-process limit: the memory cgroup stops them
