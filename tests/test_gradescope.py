@@ -270,3 +270,17 @@ def test_a_wrapper_that_keeps_root_is_caught(autograder, tmp_path):
         assert not (results / ".probe").exists()
     finally:
         user.close()
+
+
+def test_a_grading_that_bypasses_the_wrapper_is_discarded(autograder, monkeypatch, tmp_path):
+    # should the grader one day start student code some other way than through sys.executable, the result of
+    # a notebook whose code ran would not count (here a stand-in grader that starts nothing)
+    graded = {"score": 1.0, "max_score": 1, "output": "",
+              "tests": [{"name": "1. loss", "score": 1.0, "max_score": 1, "output": "5 of 5 hidden checks passed."}]}
+    monkeypatch.setattr("coursetools.grading.grade_notebook", lambda *args, **kwargs: graded)
+    user = StudentUser(UID, python=str(autograder / "venv" / "bin" / "python"))
+    try:
+        with pytest.raises(IsolationError, match="did not start student code through the unprivileged wrapper"):
+            user.grade(class02.write(class02.solution(), tmp_path / "nb.ipynb"), EXERCISE, tmp_path)
+    finally:
+        user.close()
