@@ -19,6 +19,7 @@ import sys
 import sysconfig
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,40 @@ def _stop(proc):
     proc.wait(5)
 
 
+@contextmanager
+def _server(env, environ, tmp_path, command):
+    """``jupyter <command>`` of the fresh environment on a free loopback port; yields (url, token)."""
+    for old in (tmp_path / "rt").glob("jpserver-*"):
+        old.unlink()
+    token, port = secrets.token_hex(16), free_port()
+    server = subprocess.Popen(
+        [str(env / "bin" / "jupyter"), command, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),
+        cwd=REPO, env=environ, stdout=open(tmp_path / f"{command}.log", "wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"jupyter {command} exited: " + (tmp_path / f"{command}.log").read_text()[-2000:])
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        _stop(server)
+
+
+def _opened(tmp_path):
+    """The address the server asks the browser to open."""
+    opened = list((tmp_path / "rt").glob("jpserver-*-open.html"))
+    assert opened, "the server wrote no page for the browser to open"
+    return re.search(r'http-equiv="refresh" content="1;url=([^"]+)"', opened[0].read_text()).group(1)
+
+
 def test_post_build_gives_the_readmes_first_start(tmp_path):
     env = _fresh_prefix(tmp_path)
     environ = _environ(tmp_path, env)
@@ -109,28 +144,9 @@ def test_post_build_gives_the_readmes_first_start(tmp_path):
     assert {p: p.read_bytes() for p in lessons} == lessons, "postBuild changed a lesson"
     assert not (tmp_path / "cfg").exists(), "postBuild wrote into the user's config, not the environment's"
 
-    token, port = secrets.token_hex(16), free_port()
-    server = subprocess.Popen(
-        [str(env / "bin" / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
-        + (["--allow-root"] if os.geteuid() == 0 else []),
-        cwd=REPO, env=environ, stdout=open(tmp_path / "server.log", "wb"), stderr=subprocess.STDOUT,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail("JupyterLab exited: " + (tmp_path / "server.log").read_text()[-2000:])
-                time.sleep(0.5)
+    with _server(env, environ, tmp_path, "lab") as (url, token):
         # opens on lesson 1, with the course's folder in the file browser
-        opened = list((tmp_path / "rt").glob("jpserver-*-open.html"))
-        assert opened, "JupyterLab wrote no page for the browser to open"
-        target = re.search(r'http-equiv="refresh" content="1;url=([^"]+)"', opened[0].read_text()).group(1)
-        assert f"/lab/tree/{LESSON_1}?file-browser-path=%2F" in target, target
+        assert f"/lab/tree/{LESSON_1}?file-browser-path=%2F" in _opened(tmp_path), _opened(tmp_path)
         listing = json.load(urllib.request.urlopen(f"{url}/api/contents/?token={token}&content=1", timeout=10))
         assert {"lessons", "exercises", "solutions", "README.md"} <= {i["name"] for i in listing["content"]}
         # the news pop-up: disabled in the page JupyterLab serves
@@ -149,6 +165,7 @@ def test_post_build_gives_the_readmes_first_start(tmp_path):
                 views = [o for c in with_outputs for o in c["outputs"]
                          if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
                 assert views and model["content"]["metadata"].get("widgets"), rel
-    finally:
-        _stop(server)
+    # a plain Jupyter server opens lesson 1 too (jupyterhub-singleuser is one, unless the hub sets its own page)
+    with _server(env, environ, tmp_path, "server"):
+        assert f"/lab/tree/{LESSON_1}?file-browser-path=%2F" in _opened(tmp_path), _opened(tmp_path)
     assert {p: p.read_bytes() for p in lessons} == lessons, "opening the lessons rewrote one"
