@@ -202,12 +202,13 @@ class StudentUser:
     def check(self, source, results):
         """Run the probe as the student uid; IsolationError unless it is that uid, without groups or
         capabilities, cannot list ``source`` nor write into ``results``, and imports NumPy and nnkit."""
+        p = None
         try:
             p = subprocess.run([str(self.wrapper), "-I", "-c", PROBE, str(source), str(results)], capture_output=True,
                                text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
             got = json.loads(p.stdout.strip().splitlines()[-1])
         except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
-            why = (p.stderr.strip().splitlines() or ["no message"])[-1][:200] if "p" in locals() else "it did not start"
+            why = (p.stderr.strip().splitlines() or ["no message"])[-1][:200] if p else "it did not start"
             raise IsolationError(f"the probe did not run as uid {self.uid}: {why}") from None
         if got.get("write_results"):
             Path(results, ".probe").unlink(missing_ok=True)
