@@ -53,13 +53,13 @@ from pathlib import Path
 
 from .paths import HIDDEN_DIR, REPO
 
-GRADING_PACKAGES = ("numpy", "matplotlib", "tqdm", "threadpoolctl", "nbformat")   # the notebooks' and grader's imports
+GRADING_PACKAGES = ("numpy", "matplotlib", "tqdm", "threadpoolctl", "nbformat", "pyseccomp")   # the notebooks' and grader's imports
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ROOT_VAR, ISOLATION_VAR, UID_VAR = "COURSETOOLS_AUTOGRADER_ROOT", "COURSETOOLS_ISOLATION", "COURSETOOLS_STUDENT_UID"
 STUDENT_UID = 62000           # outside the sandbox's 61000-61999 and the usual account ranges
 NOT_GRADED = "Could not be graded automatically"
-GRADER_FILES = ("__init__.py", "paths.py", "gradescope.py", "grading")     # of coursetools: no hidden tests
+GRADER_FILES = ("__init__.py", "paths.py", "gradescope.py", "shards.py", "grading")     # of coursetools: no hidden tests
 
 
 # --- the zip ----------------------------------------------------------------------------------------------

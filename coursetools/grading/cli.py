@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ..shards import select_shard, write_shard_record
 from .core import Grader, SandboxUnavailable
 from .sandbox import Limits
 from .submissions import exercise_from_path
@@ -47,6 +48,9 @@ def _main(argv):
     ap.add_argument("--source", default=None,
                     help="the exercise notebook whose provided (locked) cells are put back into each submission "
                          "(default: exercises/<exercise>.ipynb, or <hidden>/<exercise>.ipynb with --hidden)")
+    ap.add_argument("--shard", metavar="K/N",
+                    help="grade only the K-th of N fixed parts of the folder (a job array's task, K = 1..N); "
+                         "join the N outputs with `python -m coursetools merge`")
     ap.add_argument("--unsafe", action="store_true",
                     help="grade without a sandbox when bubblewrap is missing (only for notebooks you trust)")
     ap.add_argument("--quiet", action="store_true", help="print only the scores")
@@ -57,6 +61,11 @@ def _main(argv):
         print(f"No notebooks found in {src}.", file=sys.stderr)
         return 2
     exercise = a.exercise or exercise_from_path(paths[0])
+    try:
+        everyone, paths = paths, (select_shard(paths, a.shard) if a.shard else paths)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     try:
         grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb, submission_seconds=a.budget), a.hidden, a.unsafe, a.source)
     except SandboxUnavailable as exc:
@@ -73,6 +82,8 @@ def _main(argv):
         print(f"Grading {len(paths)} notebook(s) of {exercise} in the sandbox: {grader.isolation.describe()}.",
               file=sys.stderr)
     results = grader.grade_paths(paths, a.out, a.workers)
+    if a.shard:
+        write_shard_record(a.out, exercise, a.shard, everyone)
     for student, res in sorted(results.items()):
         print(f"{student}: {res['score']:g} / {res['max_score']:g}")
         if a.quiet:

@@ -396,17 +396,18 @@ def user_memory_scope():
 # --- the sandbox itself ------------------------------------------------------------------------------------
 class Isolation:
     """How student code runs on this machine: ``mode`` is "root" (setpriv, leased uid, memory cgroup),
-    "user" (user namespace) or "unsafe" (no sandbox: only with --unsafe, for trusted notebooks)."""
+    "user" (user namespace), "unsafe" (no sandbox: asked for with --unsafe, for trusted notebooks) or None
+    (no sandbox here and none asked for: grading is refused)."""
 
     def __init__(self, limits, unsafe=False):
         self.limits = limits
         ok, why = sandbox_status()
-        self.available = ok
-        if not ok and not unsafe:
-            self.mode = None
+        self.available, self.why = ok, why
+        if unsafe:
+            self.mode = "unsafe"
+            self.why = why if not ok else "--unsafe was asked for"
         else:
-            self.mode = "unsafe" if not ok else ("root" if os.geteuid() == 0 else "user")
-        self.why = why
+            self.mode = ("root" if os.geteuid() == 0 else "user") if ok else None
         if self.mode == "root":
             remove_stale_cgroups()
 
