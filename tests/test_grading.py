@@ -417,3 +417,35 @@ def test_a_system_python_never_makes_the_sandbox_see_a_whole_prefix(monkeypatch,
     cmd = sandbox.bwrap_command(None, 8, None)
     bound = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--ro-bind"]
     assert not {"/usr", "/usr/bin", "/usr/local", "/usr/share"} & set(bound), bound
+
+
+def test_a_submission_that_crashed_among_classmates_is_graded_again_alone(monkeypatch, tmp_path):
+    """A classmate can fill a normal user's process count (RLIMIT_NPROC counts every process of the grader's
+    user): a submission whose sandbox stopped early is graded once more after the others and keeps the
+    better grade, with a note; one whose second grading is no better keeps its first."""
+    from coursetools.grading import core
+    grader = core.Grader.__new__(core.Grader)
+    grader.tasks = [Task("1. t", "f", 1, [Case((), np.zeros(1), "x")])]
+    grader.cancel = __import__("threading").Event()
+    calls = []
+
+    def grade_data(data):
+        calls.append(data)
+        first = data not in calls[:-1]
+        if data == b"victim":
+            score = 0.5 if first else 1.0
+        else:
+            score = 0.0
+        res = {"score": score, "max_score": 1, "tests": [{"name": "1. t", "score": score, "max_score": 1,
+                                                          "output": ""}], "output": "graded"}
+        if first and data in (b"victim", b"crasher"):
+            res["_crashed"] = True
+        return res
+    monkeypatch.setattr(grader, "grade_data", grade_data)
+    monkeypatch.setattr(core, "read_submission", lambda p: Path(p).name.encode())
+    paths = [tmp_path / n for n in ("victim", "crasher", "other")]
+    got = grader.grade_paths(paths, tmp_path / "out", workers=2)
+    assert got["victim"]["score"] == 1.0 and "Graded again alone" in got["victim"]["output"]
+    assert got["crasher"]["score"] == 0.0 and "again" not in got["crasher"]["output"]
+    assert calls.count(b"victim") == 2 and calls.count(b"crasher") == 2 and calls.count(b"other") == 1
+    assert not any("_crashed" in r for r in got.values())
