@@ -294,6 +294,12 @@ class HiddenLayerExplorer:
         b.set_title(f"lr = {fit.lr:g}, final loss {fit.losses[-1]:.3g}", fontsize=13)
         b.grid(alpha=0.3)
         fig.tight_layout()
+        from ..plotting import describe
+        right = int(round(fit.accuracy * len(self.y)))
+        describe(fig, f"{self.dataset}: one hidden layer of {fit.num_hiddens} {fit.activation} units, "
+                      f"{self.steps} steps at learning rate {fit.lr:g}. Left, its decision boundary gets "
+                      f"{right} of {len(self.y)} points right ({fit.accuracy:.1%}); right, the loss goes from "
+                      f"{fit.losses[0]:.3g} to {fit.losses[-1]:.3g}.")
         return fig
 
 

@@ -105,6 +105,7 @@ def pixel_grid_widget(rule, size=(8, 8), image=None):
 
     def paint(button, value):
         button.style.button_color = "black" if value else "white"
+        button.tooltip = f"row {button.cell[0] + 1}, column {button.cell[1] + 1}: {'black' if value else 'white'}"
 
     def refresh():
         label.value = f"<b>{grid.verdict}</b>"
@@ -118,10 +119,11 @@ def pixel_grid_widget(rule, size=(8, 8), image=None):
         for c in range(W):
             b = widgets.Button(layout=widgets.Layout(width="28px", height="28px", padding="0", margin="0",
                                                      border="1px solid #999"))
+            b.cell = (r, c)
             paint(b, grid.image[r, c])
             b.on_click(lambda button, r=r, c=c: on_click(button, r, c))
             buttons.append(b)
-    clear = widgets.Button(description="clear")
+    clear = widgets.Button(description="clear", tooltip="make every pixel white")
 
     def on_clear(_):
         grid.clear()
