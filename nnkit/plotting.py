@@ -16,7 +16,7 @@ from .errors import ShapeError, check_array
 
 __all__ = ["describe", "description", "show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
            "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
-           "use_course_style", "plot_delta_rule", "OKABE_ITO", "MARKERS", "LINESTYLES"]
+           "use_course_style", "plot_delta_rule", "draw_network", "OKABE_ITO", "MARKERS", "LINESTYLES"]
 
 
 def _plt():
@@ -543,3 +543,49 @@ def _graph_text(nodes, edges, show_grad):
         text += f" Gradients d{names[-1]}/d(node): " + ", ".join(f"{names[i]} {n.grad:.4g}"
                                                             for i, n in enumerate(nodes)) + "."
     return text
+
+
+def draw_network(sizes, names=None, max_shown=6, ax=None):
+    """The classic picture of a feed-forward network: one column of neurons per layer, a line for every weight.
+    Lesson 6.
+
+    Every neuron of a layer is joined to every neuron of the next: a fully connected layer (Keras: Dense,
+    nnkit and PyTorch: Linear). Large layers show ``max_shown`` neurons and a "⋮" with their size.
+
+    Inputs:
+    - sizes: the layer sizes, e.g. [784, 100, 100, 10]; names: one label per layer (default "input", "hidden",
+      ..., "output"); max_shown: neurons drawn per layer at most (default 6); ax: axes to draw into.
+    Returns the matplotlib Figure (described for screen readers with its sizes and number of weights).
+    """
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, 10], "
+                         f"but {sizes} was given.")
+    names = names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
+    fig, ax = _fig_ax(ax, (2.3 * len(sizes) + 0.6, 3.9))
+    columns = []
+    for k, n in enumerate(sizes):
+        if n > max_shown:                              # half at the top, half at the bottom, "⋮" between
+            half = max_shown // 2
+            ys = np.r_[np.linspace(1, 0.4, half), np.linspace(-0.4, -1, half)]
+        else:
+            ys = np.linspace(1, -1, n) * (n - 1) / max(max_shown - 1, 1)
+        columns.append([(k, y) for y in ys])
+    for left, right in zip(columns, columns[1:]):
+        for xa, ya in left:
+            for xb, yb in right:
+                ax.plot([xa, xb], [ya, yb], color="0.75", lw=0.8, zorder=1)
+    for k, (col, n) in enumerate(zip(columns, sizes)):
+        ax.scatter([x for x, _ in col], [y for _, y in col], s=420, color=OKABE_ITO[0] if 0 < k < len(sizes) - 1
+                   else (OKABE_ITO[4] if k == 0 else OKABE_ITO[1]), edgecolor="black", zorder=2)
+        if n > max_shown:
+            ax.text(k, 0, "⋮", ha="center", va="center", fontsize=22, zorder=3,
+                    bbox=dict(fc="white", ec="none", pad=0.1))
+        ax.text(k, -1.35, f"{names[k]}\n{n}", ha="center", va="top", fontsize=13)
+    ax.set_xlim(-0.6, len(sizes) - 0.4); ax.set_ylim(-1.9, 1.2); ax.axis("off")
+    weights = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    describe(fig, f"A feed-forward network drawn as columns of neurons, left to right: "
+                  + ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
+                  + f" (at most {max_shown} neurons drawn per layer). A line joins every neuron of a layer to every "
+                  f"neuron of the next: fully connected (Dense) layers, {weights:,} weights and biases in all.")
+    return fig

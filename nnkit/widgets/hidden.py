@@ -285,7 +285,7 @@ class HiddenLayerExplorer:
         fit = self.fit()
         fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.2))
         _draw(fit, self.X, self.y, a, resolution=150)
-        a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.0%} right",
+        a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.1%} right",
                     fontsize=13)
         b.plot(fit.losses)
         b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("loss (log scale)")
