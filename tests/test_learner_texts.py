@@ -96,6 +96,7 @@ def _code_cells(path):
 def _readme_numbers(label, kind):
     line = next(l for l in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
                 if l.startswith(f"- `{label}`"))
+    line = re.sub(r"\((4a|4b)\)", "", line)                   # "lessons 2, 3 and 4 (4a)": 4a and 4b are lesson 4
     part = re.search(rf"{kind} ([\d, and]+)", line)
     return {int(n) for n in re.findall(r"\d", part.group(1))} if part else set()
 
