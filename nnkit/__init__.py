@@ -19,8 +19,9 @@ Rooms of the package (one idea per module):
     doctor         python -m nnkit doctor: check the set-up
 
 Names: parameters are W1, b1, W2, ... as in lesson 6 (the k-th layer with parameters gets k); the
-learning rate is lr (lesson 2 writes it as eta, and its least_squares_descent / descent_widget keep
-that name). The instructors' tools live in a separate package, coursetools, which nnkit never imports.
+learning rate is lr in nnkit's optimizers and widgets, and eta in the hand-written loops of lessons 2-4
+and in least_squares_descent / descent_widget (the README lists every place). The instructors' tools
+live in a separate package, coursetools, which nnkit never imports.
 
 Shape convention: rows are examples. X (N, D), W (D, M), b (M,), integer labels y (N,).
 """

@@ -57,8 +57,17 @@ def _numbers_hint(a, name):
         return None
     if kind in "US":
         example = repr(str(a.flat[0])) if a.size else "''"
-        return (f"it holds text (dtype {a.dtype}, e.g. {example}), not numbers. If the text is numbers, "
-                f"e.g. read from a file, convert it with {name}.astype(float).")
+        try:
+            a.astype(float)
+        except ValueError:     # names such as 'cat', 'dog': astype(float) would fail, so number them
+            names = np.unique(a)
+            last = repr(str(names[-1]))
+            return (f"it holds text that is not numbers (dtype {a.dtype}, e.g. {example}). If these are class "
+                    f"names, number them: np.unique({name}, return_inverse=True)[1] gives each name its place "
+                    f"in alphabetical order (0, 1, ...); for two classes ({name} == {last}).astype(int) makes "
+                    f"{last} class 1.")
+        return (f"it holds text (dtype {a.dtype}, e.g. {example}), not numbers. The text reads as numbers "
+                f"(e.g. read from a file): convert it with {name}.astype(float).")
     if kind == "c":
         return (f"it holds complex numbers (dtype {a.dtype}). nnkit works with real numbers: "
                 f"use {name}.real if the imaginary parts are zero.")

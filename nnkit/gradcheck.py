@@ -168,7 +168,7 @@ def check_gradients(model, loss, X, y, h=None, verbose=True, input_grad=False):
     whether backward is right, and if the numbers differ, why (a ReLU kink, float32 rounding). Lesson 6.
 
     Inputs:
-    - model: a Sequential or a single layer (any layer meeting the contract of ``nnkit.Layer``).
+    - model: a Sequential or a single layer (any layer meeting the contract of docs/LAYERS.md).
     - loss: a loss object; X (N, D) and y (N,) labels or (N, M) targets: the batch.
     - h: the central-difference step (default 1e-5, or 1e-3 when the parameters or X are float32);
       verbose: print a table; input_grad: also check dL/dX.

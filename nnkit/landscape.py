@@ -319,14 +319,22 @@ def plot_least_squares_runs(X, t, w0, etas, steps=60):
     """
     from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     _, e_min = least_squares_solution(X, t)
+    from .plotting import describe
     fig, ax = _fig_ax(None, (8, 4.5))
+    ends = {}
     for k, eta in enumerate(etas):
         ws, losses = least_squares_descent(X, t, w0, eta, steps)
         gap = np.maximum(losses - e_min, 1e-16)
+        ends[eta] = (gap[-1], descent_regime(losses, ws))
         ax.semilogy(gap, marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=4, lw=1.5,
-                    markevery=max(1, steps // 15), label=f"η = {eta:g}: {descent_regime(losses, ws)}")
+                    markevery=max(1, steps // 15), label=f"η = {eta:g}: {ends[eta][1]}")
     ax.set_xlabel("step"); ax.set_ylabel("loss − best possible loss")
     ax.set_xlim(0, steps); ax.set_ylim(1e-6, 1e3)
     ax.grid(alpha=0.3); ax.legend(loc="lower left")
     fig.tight_layout()
+    fastest = min(ends, key=lambda e: ends[e][0])
+    describe(fig, f"How far the loss is above the best possible {e_min:.4g} at each of {steps} steps (log scale), "
+                  f"for {len(etas)} learning rates. After {steps} steps: "
+                  + "; ".join(f"η = {e:g} {gap:.2g} ({kind})" for e, (gap, kind) in ends.items())
+                  + f". Closest: η = {fastest:g}.")
     return fig

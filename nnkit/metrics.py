@@ -48,25 +48,27 @@ def _check_probabilities(p):
                          f"predicts class 1 where the score is >= 0.")
 
 
-def accuracy(y_hat, y):
-    """Fraction of examples whose predicted class equals the label: mean(to_labels(y_hat) == y). Lesson 4.
+def accuracy(y_hat, y, logits=False):
+    """Fraction of examples whose predicted class equals the label: mean(to_labels(y_hat, logits) == y). Lesson 4.
 
     Inputs: y_hat, predictions as ``to_labels`` reads them (best: ``model.predict(X)``, class ids (N,));
-    y, integer labels (N,). Returns a float in [0, 1].
+    y, integer labels (N,); logits: for one number per example, True when it is a raw score z (class 1 where
+    z >= 0) rather than a probability (class 1 where p >= 0.5, the default). Scores that happen to lie in
+    [0, 1] look like probabilities, so say which they are. Returns a float in [0, 1].
     """
-    pred = to_labels(y_hat)
+    pred = to_labels(y_hat, logits=logits)
     y = check_labels(y, n=len(pred), where="accuracy")
     return float(np.mean(pred == y))
 
 
-def confusion_matrix(y, y_pred, num_classes=None):
+def confusion_matrix(y, y_pred, num_classes=None, logits=False):
     """How often each class is taken for each other class. Lesson 6.
 
     Inputs: y, true labels (N,); y_pred, predictions as ``to_labels`` reads them (N,) or (N, C);
-    num_classes (default: the largest label + 1).
+    num_classes (default: the largest label + 1); logits: as in ``accuracy``.
     Returns cm (num_classes, num_classes), int: cm[i, j] = number of examples of class i predicted as j.
     """
-    y_pred = to_labels(y_pred)
+    y_pred = to_labels(y_pred, logits=logits)
     y = check_labels(y, n=len(y_pred), where="confusion_matrix")
     if num_classes is not None:
         from .errors import check_count

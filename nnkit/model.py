@@ -24,7 +24,7 @@ class Sequential:
     """Apply ``layers`` in order: out = layer_K(... layer_2(layer_1(X))). Lesson 6.
 
     Inputs: the layers, e.g. ``Sequential(Linear(784, 100), ReLU(), Linear(100, 10))`` (or one list of them).
-    Each layer meets the contract written in :class:`nnkit.Layer`.
+    Each layer meets the contract of docs/LAYERS.md (forward, backward, params, grads).
     Returns a model: ``forward(X)`` X (N, D) -> out (N, C); ``backward(dout)`` fills the layers' grads;
     ``predict(X)`` class ids (N,); ``predict_proba(X)`` probabilities (N, C), or (N,) for one output.
 

@@ -1,11 +1,12 @@
-"""Optimizers: interchangeable objects with one method, ``update(params, grads)``. Lesson 3 writes these
-update rules for one weight w; here the same lines run on every array of a model at once.
+"""Optimizers: interchangeable objects with one method, ``update(params, grads)``. Lesson 3 writes these update
+rules for one weight w; here the same lines run on every array of a model, one array at a time.
 
-``params`` and ``grads`` are dicts of NumPy arrays with the same keys and shapes: a model's
-``params``/``grads`` (``{"W1": ..., "b1": ...}``), or ``{"w": np.array(1.0)}`` for a 1-D landscape.
-Parameters change in place. ``lr`` is the learning rate (lesson 2 writes it as the Greek eta, and its
-functions ``least_squares_descent``/``descent_widget`` keep that name, ``eta``; everywhere else it is ``lr``).
-Each optimizer keeps its per-parameter state (velocity, sums of squares) under the parameter's name.
+``params`` and ``grads`` are dicts of NumPy arrays with the same keys and shapes: a model's ``params``/``grads``
+(``{"W1": ..., "b1": ...}``), or ``{"w": np.array(1.0)}`` for one weight. The weights change in place.
+Names: lesson 3 writes the learning rate η as ``eta`` in its hand-written loops; nnkit calls it ``lr`` (the
+README lists where each spelling is used). Momentum's factor, 0.9 in lesson 3 and ``beta`` in exercise 3, is
+``momentum`` here. Each optimizer keeps its per-weight state (velocity, sums of squares) under the weight's name.
+The checks of the arguments are at the end of this file.
 """
 import numpy as np
 
@@ -15,58 +16,27 @@ __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 
 
 class Optimizer:
-    """Base class: ``lr`` (> 0), the step counter ``t`` and the per-parameter ``state``; a subclass writes
-    ``_step(name, p, g)``, the update of one parameter array ``p`` with its gradient ``g`` (same shape)."""
+    """Base class (Lesson 3): ``update`` runs ``step(name, w, dw)`` on every weight array; a subclass writes
+    ``step``, the rule for one array ``w`` with its gradient ``dw`` (same shape), changing ``w`` in place.
 
-    def __init__(self, lr):
-        self.lr = check_rate(lr, "the learning rate lr", where=type(self).__name__, example=0.01)
-        self.state = {}
-        self.t = 0
-
-    def _check(self, params, grads):
-        """Raise a clear error unless params and grads are dicts with the same keys and every gradient is an
-        array of its parameter's shape. Returns grads, or a copy in which plain numbers became 0-d arrays."""
-        for name, d in (("params", params), ("grads", grads)):
-            if not isinstance(d, dict):
-                raise TypeError(f"{type(self).__name__}.update(params, grads): {name} must be a dict of arrays, "
-                                f"e.g. model.{name}, but a {type(d).__name__} was given. For one array w write "
-                                f"update({{'w': w}}, {{'w': dw}}).")
-        if params.keys() != grads.keys():
-            raise ShapeError(f"{type(self).__name__}.update: params and grads must have the same keys; "
-                             f"params has {sorted(params)}, grads has {sorted(grads)}.")
-        for k, p in params.items():
-            g = grads[k]
-            if type(g) is np.ndarray and type(p) is np.ndarray and g.shape == p.shape and p.dtype.kind == "f":
-                continue                     # the usual case, checked in one line
-            if not isinstance(g, np.ndarray) and isinstance(g, (float, int, np.number)):
-                grads = {**grads, k: np.asarray(g)}   # a plain number is a fine gradient for a 0-d parameter
-                g = grads[k]
-            if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray) or p.shape != g.shape:
-                raise ShapeError(f"{type(self).__name__}.update: the gradient of {k!r} must be an array of the "
-                                 f"parameter's shape {getattr(p, 'shape', None)}, but it has shape "
-                                 f"{getattr(g, 'shape', type(g).__name__)}.")
-            if p.dtype.kind != "f":
-                raise ShapeError(f"{type(self).__name__}.update: parameter {k!r} has dtype {p.dtype}; it must be "
-                                 f"a float array to change in place (e.g. np.array(1.0), not np.array(1)).")
-        return grads
-
-    def _slots(self, key, like, *names):
-        """This parameter's state dict: at the first step (or if the parameter's shape changed) an array of
-        zeros shaped like ``like`` for each of ``names``."""
-        slot = self.state.get(key)
-        if slot is None or slot[names[0]].shape != like.shape:
-            slot = self.state[key] = {name: np.zeros_like(like) for name in names}
-        return slot
+    Inputs: lr > 0, the learning rate. Returns an optimizer; ``update(params, grads)`` returns None.
+    Attributes: ``lr``, ``t`` (the number of updates so far) and ``state`` (per-weight arrays, by name).
+    """
 
     def update(self, params, grads):
         """One step: change every array of ``params`` in place, using the same-named array of ``grads``.
 
         Inputs: params {name: float array}, grads {name: array of the same shape}. Returns None.
         """
-        grads = self._check(params, grads)
+        grads = _checked(self, params, grads)
         self.t += 1
-        for name, p in params.items():
-            self._step(name, p, grads[name])
+        for name in params:
+            self.step(name, params[name], grads[name])
+
+    def __init__(self, lr):
+        self.lr = check_rate(lr, "the learning rate lr", where=type(self).__name__, example=0.01)
+        self.state = {}
+        self.t = 0
 
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr:g})"
@@ -78,11 +48,11 @@ class SGD(Optimizer):
     Inputs: lr > 0 (default 0.01). ``update(params, grads)`` changes every params array in place. Returns None.
     """
 
+    def step(self, name, w, dw):
+        w -= self.lr * dw                                                  # lesson 2: w = w - eta * gradient(w)
+
     def __init__(self, lr=0.01):
         super().__init__(lr)
-
-    def _step(self, key, p, g):
-        p -= self.lr * g
 
 
 class Momentum(Optimizer):
@@ -93,15 +63,16 @@ class Momentum(Optimizer):
     ``update(params, grads)`` changes every params array in place. Returns None. v starts at zero.
     """
 
+    def step(self, name, w, dw):
+        v = _state(self, name, w, "v")["v"]                               # zeros at the first step
+        v = self.momentum * v - self.lr * dw                               # lesson 3: v = 0.9 * v - eta * g
+        w += v                                                             # lesson 3: w = w + v
+        self.state[name]["v"] = v
+
     def __init__(self, lr=0.01, momentum=0.9):
         super().__init__(lr)
         self.momentum = check_rate(momentum, "momentum", where="Momentum", low=0.0, high=1.0,
                                    low_inclusive=True, example=0.9)
-
-    def _step(self, key, p, g):
-        s = self._slots(key, p, "v")                                       # zeros at the first step
-        s["v"] = self.momentum * s["v"] - self.lr * g                      # v <- momentum v - lr dw
-        p += s["v"]                                                        # w <- w + v
 
 
 class AdaGrad(Optimizer):
@@ -112,14 +83,14 @@ class AdaGrad(Optimizer):
     ``update(params, grads)`` changes every params array in place. Returns None. h starts at zero.
     """
 
+    def step(self, name, w, dw):
+        h = _state(self, name, w, "h")["h"] + dw ** 2                     # h <- h + dw^2 (h starts at zeros)
+        w -= self.lr * dw / (np.sqrt(h) + self.eps)                        # w <- w - lr dw / (sqrt(h) + eps)
+        self.state[name]["h"] = h
+
     def __init__(self, lr=0.01, eps=1e-8):
         super().__init__(lr)
         self.eps = check_rate(eps, "eps", where="AdaGrad", low_inclusive=True, example=1e-8)
-
-    def _step(self, key, p, g):
-        s = self._slots(key, p, "h")                                       # zeros at the first step
-        s["h"] = s["h"] + g ** 2                                           # h <- h + dw^2
-        p -= self.lr * g / (np.sqrt(s["h"]) + self.eps)                    # w <- w - lr dw / (sqrt(h) + eps)
 
 
 class Adam(Optimizer):
@@ -132,6 +103,14 @@ class Adam(Optimizer):
     ``update(params, grads)`` changes every params array in place. Returns None. m and v start at zero.
     """
 
+    def step(self, name, w, dw):
+        s = _state(self, name, w, "m", "v")                               # zeros at the first step
+        s["m"] = self.beta1 * s["m"] + (1 - self.beta1) * dw               # m <- b1 m + (1 - b1) dw
+        s["v"] = self.beta2 * s["v"] + (1 - self.beta2) * dw ** 2          # v <- b2 v + (1 - b2) dw^2
+        m_hat = s["m"] / (1 - self.beta1 ** self.t)
+        v_hat = s["v"] / (1 - self.beta2 ** self.t)
+        w -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
         for name, value, usual in (("beta1", beta1, 0.9), ("beta2", beta2, 0.999), ("eps", eps, 1e-8)):
@@ -139,10 +118,50 @@ class Adam(Optimizer):
                        high=1.0 if name != "eps" else None, example=usual)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
-    def _step(self, key, p, g):
-        s = self._slots(key, p, "m", "v")                                  # zeros at the first step
-        s["m"] = self.beta1 * s["m"] + (1 - self.beta1) * g                # m <- b1 m + (1 - b1) dw
-        s["v"] = self.beta2 * s["v"] + (1 - self.beta2) * g ** 2           # v <- b2 v + (1 - b2) dw^2
-        m_hat = s["m"] / (1 - self.beta1 ** self.t)
-        v_hat = s["v"] / (1 - self.beta2 ** self.t)
-        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+# ---------------------------------------------------------------------------------------------------------
+# The per-weight state and the checks of update's arguments.
+
+def _state(opt, name, like, *keys):
+    """The state dict of weight ``name``: at its first step (or when the weight's shape changed) an array of
+    zeros shaped like ``like`` for each of ``keys``."""
+    slot = opt.state.get(name)
+    if slot is None or slot[keys[0]].shape != like.shape:
+        slot = opt.state[name] = {key: np.zeros_like(like) for key in keys}
+    return slot
+
+
+def _checked(opt, params, grads):
+    """Raise a clear error unless params and grads are dicts with the same keys, every parameter a float array
+    and every gradient an array of its parameter's shape. Returns grads, or a copy in which plain numbers
+    became 0-d arrays."""
+    where = type(opt).__name__
+    for name, d in (("params", params), ("grads", grads)):
+        if not isinstance(d, dict):
+            raise TypeError(f"{where}.update(params, grads): {name} must be a dict of arrays, e.g. model.{name}, "
+                            f"but a {type(d).__name__} was given. For one array w write "
+                            f"update({{'w': w}}, {{'w': dw}}).")
+    if params.keys() != grads.keys():
+        raise ShapeError(f"{where}.update: params and grads must have the same keys; params has {sorted(params)}, "
+                         f"grads has {sorted(grads)}.")
+    for k, p in params.items():
+        g = grads[k]
+        if type(g) is np.ndarray and type(p) is np.ndarray and g.shape == p.shape and p.dtype.kind == "f":
+            continue                     # the usual case, checked in one line
+        if not isinstance(p, np.ndarray):
+            example = f"np.array({p!r}, dtype=float)" if isinstance(p, (list, tuple, int, float)) else "np.array(...)"
+            if isinstance(p, list) and all(isinstance(v, float) for v in p):
+                example = f"np.array({p!r})"
+            raise ShapeError(f"{where}.update: the parameter {k!r} must be a float NumPy array, which the optimizer "
+                             f"changes in place, but a {type(p).__name__} was given. Make it an array before "
+                             f"training, e.g. params = {{{k!r}: {example}}}, and keep using that same array.")
+        if p.dtype.kind != "f":
+            raise ShapeError(f"{where}.update: the parameter {k!r} has dtype {p.dtype}; it must be a float array to "
+                             f"change in place (e.g. np.array(1.0), not np.array(1)).")
+        if not isinstance(g, np.ndarray) and isinstance(g, (float, int, np.number)):
+            grads = {**grads, k: np.asarray(g)}   # a plain number is a fine gradient for a 0-d parameter
+            g = grads[k]
+        if not isinstance(g, np.ndarray) or p.shape != g.shape:
+            raise ShapeError(f"{where}.update: the gradient of {k!r} must be an array of the parameter's shape "
+                             f"{p.shape}, but it has shape {getattr(g, 'shape', type(g).__name__)}.")
+    return grads

@@ -4,14 +4,19 @@ activations, pixel weights, sigmoid clouds, computation graphs (lessons 4-7 at t
 
 matplotlib is imported when a function is called, so ``import nnkit`` stays fast. Each function draws
 into ``ax`` when given one and returns the matplotlib Figure it drew on.
+
+Every figure of the lessons carries a description of its message for a reader who cannot see it:
+``describe(fig, "Loss falls from 2.30 to 0.10 in 8 epochs")`` (the one mechanism, below).
 """
+import html
+
 import numpy as np
 
 from .errors import ShapeError, check_array
 
-__all__ = ["show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
+__all__ = ["describe", "description", "show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
            "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
-           "use_course_style", "plot_delta_rule", "OKABE_ITO", "MARKERS", "LINESTYLES"]
+           "use_course_style", "plot_delta_rule", "draw_network", "OKABE_ITO", "MARKERS", "LINESTYLES"]
 
 
 def _plt():
@@ -43,6 +48,100 @@ def use_course_style(dpi=100):
         "lines.linewidth": 2, "lines.markersize": 6, "axes.grid": False,
         "axes.prop_cycle": cycler(color=OKABE_ITO[:6]) + cycler(linestyle=LINESTYLES),
     })
+    _show_descriptions()
+
+
+# ------------------------------------------------------------------------------------------------------
+# Figure descriptions. A figure shown in a notebook is an image; a screen reader, a reader of the text
+# export and a reader whose images do not load get its description instead. describe() attaches the text to
+# the figure; IPython then shows the figure with it (the inline backend shows every figure at the end of
+# the cell, through IPython's display formatters):
+#   - image/png with metadata {"alt": text}: nbconvert's HTML and slide templates put it in <img alt>;
+#   - text/html, <img alt="text"> around the same PNG: JupyterLab (4.6) ignores the alt of image/png and
+#     renders HTML first, so this is what gives its <img> an alt (in a trusted notebook; the README's
+#     install trusts the lessons). The class jp-RenderedImage gives it JupyterLab's image styling;
+#   - text/plain, the text itself, instead of "<Figure size 640x480 with 1 Axes>".
+
+_TEXT = "_nnkit_description"
+_PNG = "_nnkit_png"
+UNDESCRIBED = ("figure", "image", "plot", "chart", "graph", "picture", "diagram", "alt", "description")
+
+
+def describe(fig, text):
+    """Attach a description of the figure's message, read wherever the picture cannot be seen. Lesson 1 (and
+    every figure of the course).
+
+    Write what the figure shows a reader, as measured, not how it looks: "Loss falls from 2.30 to 0.10 in
+    8 epochs; validation follows training", not "a line chart with two lines".
+
+    Inputs: fig, a matplotlib Figure (or an Axes of it); text, one to three sentences.
+    Returns None (so that a cell ending in ``describe(...)`` does not show the figure twice). In a notebook
+    the figure is then shown with the text as its image's alt text (see the comment above).
+    """
+    from matplotlib.figure import Figure
+    fig = getattr(fig, "figure", fig) if not isinstance(fig, Figure) else fig
+    if not isinstance(fig, Figure):
+        raise TypeError(f"describe(fig, text): fig must be a matplotlib Figure (or Axes), but a "
+                        f"{type(fig).__name__} was given. Pass the figure a plotting function returned.")
+    if not isinstance(text, str) or len(text.split()) < 4 or text.strip().lower().strip(".") in UNDESCRIBED \
+            or text.lstrip().startswith("<Figure"):
+        raise ValueError(f"describe: text must say in words what the figure shows (at least four words, e.g. "
+                         f"'Loss falls from 2.30 to 0.10 in 8 epochs'), but {text!r} was given.")
+    setattr(fig, _TEXT, " ".join(text.split()))
+    _show_descriptions()
+
+
+def description(fig):
+    """The description ``describe`` attached to a figure, or None. Lesson 1.
+
+    Inputs: fig, a matplotlib Figure. Returns a str or None.
+    """
+    return getattr(fig, _TEXT, None)
+
+
+def _show_descriptions():
+    """Register, once per IPython session, the formatters that show a described figure with its text."""
+    try:
+        from IPython import get_ipython
+    except ImportError:                                   # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+    formatters = shell.display_formatter.formatters
+    png = formatters["image/png"]
+    try:
+        draw = png.lookup_by_type(Figure)
+    except KeyError:                                      # no inline backend: nothing shows figures as PNG
+        return
+    if getattr(draw, "nnkit", False):
+        return
+    draw_png = draw
+
+    def png_with_alt(fig):
+        text = description(fig)
+        data = getattr(fig, _PNG, None) or draw_png(fig)     # drawn just before for the HTML, if described
+        if hasattr(fig, _PNG):
+            delattr(fig, _PNG)
+        return (data, {"alt": text}) if text else data
+
+    def html_with_alt(fig):              # IPython asks for text/html just before image/png
+        text = description(fig)
+        if not text:
+            return None
+        data = draw_png(fig)
+        setattr(fig, _PNG, data)
+        return (f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(text, quote=True)}"></div>')
+
+    def plain(fig, p, cycle):
+        p.text(description(fig) or repr(fig))
+
+    png_with_alt.nnkit = True
+    png.for_type(Figure, png_with_alt)
+    formatters["text/html"].for_type(Figure, html_with_alt)
+    formatters["text/plain"].for_type(Figure, plain)
 
 
 def _plane_grid(X, margin, n):
@@ -417,8 +516,76 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     ys = [p[1] for p in pos.values()]
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.axis("off")
-    ax.text(0.0, -0.02, "yellow: inputs   blue: computed   thick red border: the output", transform=ax.transAxes,
+    ax.text(0.0, -0.02, "yellow: inputs   blue: computed   thick orange border: the output", transform=ax.transAxes,
             fontsize=12, va="top")
     if title:
         ax.set_title(title, fontsize=14)
+    describe(fig, _graph_text(nodes, edges, show_grad))
+    return fig
+
+
+def _graph_text(nodes, edges, show_grad):
+    """draw_graph's picture in words: every node in the order it was computed, then the gradients."""
+    names = [n.label or f"node {i + 1}" for i, n in enumerate(nodes)]
+    steps = []
+    for i, n in enumerate(nodes):
+        parents = [names[j] for j, k in edges if k == i]
+        if n.op and len(parents) == 2:
+            made = f" = {parents[0]} {n.op} {parents[1]}"
+        elif n.op:
+            made = f" = {n.op}({', '.join(parents)})"
+        else:
+            made = ""
+        steps.append(f"{names[i]}{made} = {n.data:.4g}")
+    text = (f"Computation graph of {len(nodes)} values, inputs on the left, the output {names[-1]} on the right: "
+            + "; ".join(steps) + ".")
+    if show_grad:
+        text += f" Gradients d{names[-1]}/d(node): " + ", ".join(f"{names[i]} {n.grad:.4g}"
+                                                            for i, n in enumerate(nodes)) + "."
+    return text
+
+
+def draw_network(sizes, names=None, max_shown=6, ax=None):
+    """The classic picture of a feed-forward network: one column of neurons per layer, a line for every weight.
+    Lesson 6.
+
+    Every neuron of a layer is joined to every neuron of the next: a fully connected layer (Keras: Dense,
+    nnkit and PyTorch: Linear). Large layers show ``max_shown`` neurons and a "⋮" with their size.
+
+    Inputs:
+    - sizes: the layer sizes, e.g. [784, 100, 100, 10]; names: one label per layer (default "input", "hidden",
+      ..., "output"); max_shown: neurons drawn per layer at most (default 6); ax: axes to draw into.
+    Returns the matplotlib Figure (described for screen readers with its sizes and number of weights).
+    """
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, 10], "
+                         f"but {sizes} was given.")
+    names = names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
+    fig, ax = _fig_ax(ax, (2.3 * len(sizes) + 0.6, 3.9))
+    columns = []
+    for k, n in enumerate(sizes):
+        if n > max_shown:                              # half at the top, half at the bottom, "⋮" between
+            half = max_shown // 2
+            ys = np.r_[np.linspace(1, 0.4, half), np.linspace(-0.4, -1, half)]
+        else:
+            ys = np.linspace(1, -1, n) * (n - 1) / max(max_shown - 1, 1)
+        columns.append([(k, y) for y in ys])
+    for left, right in zip(columns, columns[1:]):
+        for xa, ya in left:
+            for xb, yb in right:
+                ax.plot([xa, xb], [ya, yb], color="0.75", lw=0.8, zorder=1)
+    for k, (col, n) in enumerate(zip(columns, sizes)):
+        ax.scatter([x for x, _ in col], [y for _, y in col], s=420, color=OKABE_ITO[0] if 0 < k < len(sizes) - 1
+                   else (OKABE_ITO[4] if k == 0 else OKABE_ITO[1]), edgecolor="black", zorder=2)
+        if n > max_shown:
+            ax.text(k, 0, "⋮", ha="center", va="center", fontsize=22, zorder=3,
+                    bbox=dict(fc="white", ec="none", pad=0.1))
+        ax.text(k, -1.35, f"{names[k]}\n{n}", ha="center", va="top", fontsize=13)
+    ax.set_xlim(-0.6, len(sizes) - 0.4); ax.set_ylim(-1.9, 1.2); ax.axis("off")
+    weights = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    describe(fig, f"A feed-forward network drawn as columns of neurons, left to right: "
+                  + ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
+                  + f" (at most {max_shown} neurons drawn per layer). A line joins every neuron of a layer to every "
+                  f"neuron of the next: fully connected (Dense) layers, {weights:,} weights and biases in all.")
     return fig

@@ -276,3 +276,35 @@ def test_nan_in_the_data_loses_nothing():
         nnkit.train(model, nnkit.SoftmaxCrossEntropy(), nnkit.Adam(0.01), X, y, epochs=1, batch_size=20,
                     progress=False)
     assert all(np.array_equal(model.params[k], before[k]) for k in before)   # restored to the epoch's start
+
+
+def test_text_labels_get_advice_that_works():
+    """'cat'/'dog' labels: the old advice y.astype(float) raised "could not convert string to float"."""
+    p, y = np.array([0.2, 0.7, 0.9]), np.array(["cat", "dog", "dog"])
+    with pytest.raises(nnkit.ShapeError) as info:
+        nnkit.BinaryCrossEntropy().forward(p, y)
+    msg = str(info.value)
+    assert "astype(float)" not in msg
+    assert "(y == 'dog').astype(int)" in msg and "np.unique(y, return_inverse=True)[1]" in msg
+    assert nnkit.BinaryCrossEntropy().forward(p, (y == 'dog').astype(int)) > 0     # the advice works
+    assert np.array_equal(np.unique(y, return_inverse=True)[1], [0, 1, 1])
+    with pytest.raises(nnkit.ShapeError, match=r"astype\(float\)"):                # text that is numbers
+        nnkit.BinaryCrossEntropy().forward(p, np.array(["0", "1", "1"]))
+
+
+def test_a_list_as_a_parameter_is_named_as_the_parameter():
+    """SGD.update({'w': [1.0, 2.0]}, ...) blamed the gradient ("the gradient of 'w' must be ... shape None")."""
+    for grad in (np.array([1.0, 1.0]), [1.0, 1.0]):
+        with pytest.raises(nnkit.ShapeError) as info:
+            nnkit.SGD(0.1).update({"w": [1.0, 2.0]}, {"w": grad})
+        msg = str(info.value)
+        assert "parameter 'w'" in msg and "list" in msg and "np.array([1.0, 2.0])" in msg
+        assert "gradient of" not in msg and "None" not in msg
+
+
+def test_accuracy_and_confusion_matrix_take_the_logits_choice_of_to_labels():
+    """One-column scores that happen to lie in [0, 1] were silently read as probabilities."""
+    scores, y = np.array([[0.3], [0.2], [0.9], [0.6]]), np.array([1, 1, 1, 1])
+    assert nnkit.accuracy(scores, y) == 0.5                       # read as probabilities: 0.3 < 0.5 -> class 0
+    assert nnkit.accuracy(scores, y, logits=True) == 1.0          # read as scores: 0.3 >= 0 -> class 1
+    assert nnkit.confusion_matrix(y, scores, num_classes=2, logits=True).tolist() == [[0, 0], [0, 4]]

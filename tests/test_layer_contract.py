@@ -1,5 +1,5 @@
-"""A layer a learner writes the way lesson 6 writes backward works everywhere nnkit's own layers do:
-inside Sequential, with train and every optimizer, and with check_gradients (the contract in nnkit.Layer)."""
+"""A layer a learner writes with lesson 6's backward lines works everywhere nnkit's own layers do:
+inside Sequential, with train and every optimizer, and with check_gradients (the contract in docs/LAYERS.md)."""
 import numpy as np
 import pytest
 
@@ -7,7 +7,8 @@ import nnkit
 
 
 class LessonLinear:
-    """Written as lesson 6 writes it: backward assigns new gradient arrays (no base class, no in-place tricks)."""
+    """The class form of lesson 6's g["W3"] = cache["x2"].T @ dp: backward assigns new gradient arrays (no base
+    class, no in-place tricks), as docs/LAYERS.md sketches it."""
 
     def __init__(self, D, M, seed=0):
         rng = np.random.default_rng(seed)

@@ -271,11 +271,11 @@ def test_fit_source_recipe_reproduces_the_sources_printed_losses():
 
 
 def test_fit_source_recipe_gradient_is_the_summed_loss_gradient():
-    # one pass by hand: the update must be -epsilon * (numerical gradient of N * data loss + reg/2 |W|^2)
+    # one pass by hand: the update must be -lr * (numerical gradient of N * data loss + reg/2 |W|^2)
     from nnkit.widgets.hidden import source_moons, fit_source_recipe
     X, y = source_moons(20, noise=0.2, seed=3)
     start = fit_source_recipe(X, y, 4, passes=0, every=0)
-    after = fit_source_recipe(X, y, 4, passes=1, every=0, epsilon=1e-3)
+    after = fit_source_recipe(X, y, 4, passes=1, every=0, lr=1e-3)
     W1, b1, W2, b2 = (a.copy() for a in (start.W1, start.b1, start.W2, start.b2))
 
     def total(_=None):

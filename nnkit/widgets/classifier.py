@@ -101,11 +101,23 @@ class LinearClassifierPlayground:
             self.step(lr)
         return self
 
+    def describe(self):
+        """The picture in words, with its numbers: how many points the line puts on the right side and how sure
+        the model is of them."""
+        right = self._p_right()
+        wrong = int(np.sum(right < 0.5))
+        return (f"{len(self.y)} points of two classes and the line w = ({self.w[0]:.2f}, {self.w[1]:.2f}), "
+                f"b = {self.b:.2f}: accuracy {self.accuracy():.1%} ({wrong} points on the wrong side of the "
+                f"50 % line); the model gives the right class {np.mean(right):.0%} on average, "
+                f"{np.min(right):.0%} at worst; loss {self.loss():.3f}.")
+
     def figure(self, ax=None):
-        from ..plotting import plot_sigmoid_clouds
+        from ..plotting import plot_sigmoid_clouds, describe
         title = (f"w = ({self.w[0]:.2f}, {self.w[1]:.2f}), b = {self.b:.2f}: accuracy {self.accuracy():.1%}\n"
                  f"likelihood {self.likelihood():.1e} → loss {self.loss():.3f}")
-        return plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)
+        fig = plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)
+        describe(fig, self.describe())
+        return fig
 
 
 def slider_limit(X, y, lr=0.5, steps=300):

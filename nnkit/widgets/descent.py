@@ -10,7 +10,7 @@ from ..landscape import (least_squares_descent, least_squares_solution, descent_
                          plot_valley)
 from . import _view
 
-__all__ = ["DescentRun", "plot_descent", "descent_widget", "slider_range"]
+__all__ = ["DescentRun", "plot_descent", "descent_widget", "slider_range", "describe_run"]
 
 
 class DescentRun:
@@ -62,6 +62,27 @@ def slider_range(X):
     return round(10 * step, 12), round(np.ceil(1.05 * limit / step) * step, 12), step
 
 
+def describe_run(run):
+    """What the picture of a DescentRun says, in words, with its numbers. Lesson 2 (the slider's alt text).
+
+    Inputs: run, a :class:`DescentRun`. Returns a str: the learning rate against the limit, the regime, and
+    where the loss went.
+    """
+    ratio = run.eta / run.limit
+    side = "below" if ratio < 1 else "above"
+    finite = np.isfinite(run.losses)
+    last = run.losses[finite][-1] if finite.any() else float("nan")
+    steps = len(run.losses) - 1
+    if run.regime == "diverging":
+        fate = f"the loss grows from {run.losses[0]:.3g} to {last:.3g} in {steps} steps: descent diverges"
+    else:
+        fate = (f"the loss falls from {run.losses[0]:.3g} to {last:.6g} in {steps} steps, "
+                f"{max(last - run.e_min, 0):.1e} above the best possible {run.e_min:.4g}")
+    return (f"Gradient descent with learning rate {run.eta:.4f}, {abs(1 - ratio):.1%} {side} the stability "
+            f"limit {run.limit:.6f}: {run.regime}. Left, the path of (w1, w2) across the loss valley's contour "
+            f"lines; right, {fate}.")
+
+
 def plot_descent(run, every=None):
     """The picture of one DescentRun, in two panels. Lesson 2.
 
@@ -84,6 +105,8 @@ def plot_descent(run, every=None):
     b.set_title(f"η = {run.eta:.4f}: {run.regime} (limit {run.limit:.6f})")
     b.grid(alpha=0.3)
     fig.tight_layout()
+    from ..plotting import describe
+    describe(fig, describe_run(run))
     return fig
 
 
@@ -100,7 +123,7 @@ def descent_widget(X, t, w0=(1.0, 1.0), steps=100, eta=0.01):
     run = DescentRun(X, t, w0, eta, steps)
     lo, hi, step = slider_range(run.X)
     slider = widgets.FloatSlider(value=eta, min=lo, max=hi, step=step, readout_format=".4f",
-                                 description="η", continuous_update=False,
+                                 description="η", continuous_update=False, tooltip="learning rate η",
                                  layout=widgets.Layout(width="480px"))
     out = widgets.Output()
 

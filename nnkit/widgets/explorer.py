@@ -6,6 +6,7 @@ dropdowns and sliders, and a play button that animates the ball step by step.
 """
 
 from ..landscape import LANDSCAPES, OPTIMIZERS as _OPTIMIZER_TABLE, descend, plot_optimizer_paths
+from ..plotting import describe
 from . import _view
 
 __all__ = ["Explorer", "explorer_widget", "OPTIMIZERS", "LEARNING_RATES"]
@@ -58,6 +59,14 @@ class Explorer:
         """The path up to step k (for the animation)."""
         return self.path[: int(k) + 1]
 
+    def describe(self, k=None):
+        """The picture of steps 0..k in words (k: default all): settings, then where the ball went."""
+        land = LANDSCAPES[self.landscape]
+        shown = len(self.frame(self.steps if k is None else k)) - 1
+        where = "" if shown >= len(self.path) - 1 else f" Shown: the first {shown} steps."
+        return (f"{self.optimizer} with learning rate {self.lr:g} on {land.name}, from w0 = {self.w0:g}: "
+                f"{self.status}.{where}")
+
 
 def explorer_widget(**start):
     """Dropdowns, sliders and a play button around an :class:`Explorer`. Lesson 3.
@@ -77,16 +86,21 @@ def explorer_widget(**start):
                              continuous_update=False, style=wide)
     rates = sorted(set(LEARNING_RATES) | {float(ex.lr)})
     lr = widgets.SelectionSlider(options=rates, value=float(ex.lr), description="η", continuous_update=False,
-                                 style=wide)
+                                 style=wide, tooltip="learning rate η")
     opt = widgets.Dropdown(options=OPTIMIZERS, value=ex.optimizer, description="optimizer", style=wide)
-    play = widgets.Play(value=ex.steps, min=0, max=ex.steps, step=1, interval=120)
+    play = widgets.Play(value=ex.steps, min=0, max=ex.steps, step=1, interval=120, description="play",
+                        tooltip="play the walk step by step")
     step = widgets.IntSlider(value=ex.steps, min=0, max=ex.steps, description="step", style=wide)
     widgets.jslink((play, "value"), (step, "value"))
     out = widgets.Output()
 
     def draw(*_):
-        _view.redraw(out, lambda: plot_optimizer_paths(ex.landscape, {f"{ex.optimizer}, η = {ex.lr:g}": ex.frame(step.value)},
-                                                 title=ex.status, max_steps=ex.steps))
+        def picture():
+            fig = plot_optimizer_paths(ex.landscape, {f"{ex.optimizer}, η = {ex.lr:g}": ex.frame(step.value)},
+                                       title=ex.status, max_steps=ex.steps)
+            describe(fig, ex.describe(step.value))
+            return fig
+        _view.redraw(out, picture)
 
     def recompute(*_):
         ex.set(landscape=land.value, w0=w0.value, lr=lr.value, optimizer=opt.value)

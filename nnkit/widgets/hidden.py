@@ -61,8 +61,8 @@ class HiddenFit:
 def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, seed=0):
     """Train a 2 -> num_hiddens -> 2 network (softmax) with full-batch gradient descent. Lesson 5.
 
-    The loop is the one of lesson 5: scores = model.forward(X); L = loss.forward(scores, y);
-    model.backward(loss.backward()); SGD update. It stops early if the loss stops being finite.
+    The loop is the one lesson 5 writes for its linear model: forward, loss, backward, SGD update, on all
+    points at every step. It stops early if the loss stops being finite.
 
     Inputs:
     - X: (N, 2) points; y: (N,) labels 0 or 1.
@@ -131,18 +131,20 @@ class SourceFit:
         return np.argmax(np.tanh(np.asarray(X, self.W1.dtype) @ self.W1 + self.b1) @ self.W2 + self.b2, axis=1)
 
 
-def fit_source_recipe(X, y, num_hiddens, passes=20000, epsilon=0.01, reg=0.01, seed=0, every=1000,
+def fit_source_recipe(X, y, num_hiddens, passes=20000, lr=0.01, reg=0.01, seed=0, every=1000,
                       dtype=np.float64, init="random"):
     """The source's training recipe (WildML, NumPy only), which reproduces its printed loss trace. Lesson 5.
 
     Weights ~ N(0, 1/fan_in) from ``RandomState(seed)``, tanh hidden layer, softmax; full-batch gradient
-    descent with the gradient *summed* over the N points plus ``reg * W`` (L2), step ``epsilon``. The loss
+    descent with the gradient *summed* over the N points plus ``reg * W`` (L2), step ``lr`` (the
+    tutorial's epsilon). The loss
     (mean cross-entropy + reg/2 (|W1|^2 + |W2|^2) / N) is recorded after the update of every
     ``every``-th pass, as the source printed it.
 
     Inputs:
     - X: (N, D) points (D = 2 in the lesson); y: (N,) labels 0 or 1; num_hiddens: the hidden size H.
-    - passes: number of steps (default 20000); epsilon: step size (default 0.01); reg: L2 strength (default 0.01).
+    - passes: number of steps (default 20000); lr: the learning rate, the source's epsilon (default 0.01);
+      reg: L2 strength (default 0.01).
     - seed: seed of the initial weights (default 0); every: record the loss every this many passes
       (default 1000; 0 or None: never); dtype: float type of the computation (default np.float64).
     - init: "random" (default) or "zeros", which starts every weight at 0 (lesson 5 shows why nobody does that).
@@ -172,10 +174,10 @@ def fit_source_recipe(X, y, num_hiddens, passes=20000, epsilon=0.01, reg=0.01, s
         d = p.copy()
         d[rows, y] -= 1                                   # summed gradient of the cross-entropy w.r.t. scores
         dh = (d @ W2.T) * (1 - h ** 2)
-        W2 -= epsilon * (h.T @ d + reg * W2)
-        b2 -= epsilon * d.sum(axis=0)
-        W1 -= epsilon * (X.T @ dh + reg * W1)
-        b1 -= epsilon * dh.sum(axis=0)
+        W2 -= lr * (h.T @ d + reg * W2)
+        b2 -= lr * d.sum(axis=0)
+        W1 -= lr * (X.T @ dh + reg * W1)
+        b1 -= lr * dh.sum(axis=0)
         if every and i % every == 0:
             p = probabilities(X)[1]
             data = -np.log(p[rows, y]).sum()
@@ -283,7 +285,7 @@ class HiddenLayerExplorer:
         fit = self.fit()
         fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.2))
         _draw(fit, self.X, self.y, a, resolution=150)
-        a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.0%} right",
+        a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.1%} right",
                     fontsize=13)
         b.plot(fit.losses)
         b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("loss (log scale)")
@@ -292,6 +294,12 @@ class HiddenLayerExplorer:
         b.set_title(f"lr = {fit.lr:g}, final loss {fit.losses[-1]:.3g}", fontsize=13)
         b.grid(alpha=0.3)
         fig.tight_layout()
+        from ..plotting import describe
+        right = int(round(fit.accuracy * len(self.y)))
+        describe(fig, f"{self.dataset}: one hidden layer of {fit.num_hiddens} {fit.activation} units, "
+                      f"{self.steps} steps at learning rate {fit.lr:g}. Left, its decision boundary gets "
+                      f"{right} of {len(self.y)} points right ({fit.accuracy:.1%}); right, the loss goes from "
+                      f"{fit.losses[0]:.3g} to {fit.losses[-1]:.3g}.")
         return fig
 
 

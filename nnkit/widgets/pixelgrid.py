@@ -25,13 +25,14 @@ class PixelGrid:
     - rule: a function from the image (H, W) (ints 0/1, 1 = ink) to a digit, None or -1 (no ink), or a pair
       (digit, reason) such as (6, "one loop, low").
     - size: (H, W) (default (8, 8)); image: optional (H, W) start, any value above 0 counts as ink.
+    - who: how the verdict begins (default "the rules say"; lesson 4a: "the classifier says").
     Returns (what the object offers; the first three return the grid, so calls chain):
     - set_image(image (H, W)); toggle(row, col); clear().
     - image: (H, W) int64 of 0/1; verdict: a sentence, e.g. "the rules say: 6 (one loop, low)".
     """
 
-    def __init__(self, rule, size=(8, 8), image=None):
-        self.rule = rule
+    def __init__(self, rule, size=(8, 8), image=None, who="the rules say"):
+        self.rule, self.who = rule, who
         self.image = np.zeros(size, dtype=np.int64)
         if image is not None:
             self.set_image(image)
@@ -56,7 +57,7 @@ class PixelGrid:
         answer, reason = _answer(self.rule(self.image))
         if answer is None:
             return "no ink: draw something"
-        return f"the rules say: {answer}" + (f" ({reason})" if reason else "")
+        return f"{self.who}: {answer}" + (f" ({reason})" if reason else "")
 
 
 def plot_verdicts(images, rule, titles=None, ncols=6):
@@ -89,22 +90,23 @@ def plot_verdicts(images, rule, titles=None, ncols=6):
     return fig
 
 
-def pixel_grid_widget(rule, size=(8, 8), image=None):
+def pixel_grid_widget(rule, size=(8, 8), image=None, who="the rules say"):
     """One button per pixel (click: black <-> white), a clear button, and the rules' verdict. Lesson 1.
 
     Inputs:
-    - rule, size, image: as in :class:`PixelGrid`.
+    - rule, size, image, who: as in :class:`PixelGrid`.
     Returns an ipywidgets box: an HBox of the H x W buttons and, beside them, the verdict and "clear";
     ``box.grid`` is the PixelGrid behind it and ``box.buttons`` the H * W buttons.
     """
     import ipywidgets as widgets
-    grid = PixelGrid(rule, size, image)
+    grid = PixelGrid(rule, size, image, who)
     H, W = size
     buttons = []
     label = widgets.HTML()
 
     def paint(button, value):
         button.style.button_color = "black" if value else "white"
+        button.tooltip = f"row {button.cell[0] + 1}, column {button.cell[1] + 1}: {'black' if value else 'white'}"
 
     def refresh():
         label.value = f"<b>{grid.verdict}</b>"
@@ -118,10 +120,11 @@ def pixel_grid_widget(rule, size=(8, 8), image=None):
         for c in range(W):
             b = widgets.Button(layout=widgets.Layout(width="28px", height="28px", padding="0", margin="0",
                                                      border="1px solid #999"))
+            b.cell = (r, c)
             paint(b, grid.image[r, c])
             b.on_click(lambda button, r=r, c=c: on_click(button, r, c))
             buttons.append(b)
-    clear = widgets.Button(description="clear")
+    clear = widgets.Button(description="clear", tooltip="make every pixel white")
 
     def on_clear(_):
         grid.clear()
