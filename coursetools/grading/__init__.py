@@ -4,11 +4,19 @@
     python -m coursetools grade-bench          (100 submissions of exercise 02, timed)
 
 The grader (this process) holds the hidden tests and writes the grades. Student code runs only in a
-bubblewrap sandbox (``sandbox.py``): one child per submission, as an unprivileged uid without
-capabilities (``no_new_privs``), with no network, its own PID namespace and /proc, a file system that
-holds only read-only Python, NumPy and nnkit and a fresh /tmp, and limits on time, memory, file size,
-processes and output. Only plain data crosses back, checked with limits (``channel.py``) before use.
-"""
-from .core import grade_notebook, grade_folder, load_exercise, Task, Case, SandboxUnavailable
+bubblewrap sandbox (``sandbox.py``): one child per submission, as an unprivileged uid of its own without
+capabilities (``no_new_privs``, a seccomp filter), with no network, its own PID namespace and /proc, a
+file system that holds only read-only Python, NumPy and nnkit and a fresh /tmp, and limits on time,
+memory, file size, processes and output. Only plain data crosses back, checked before use.
 
-__all__ = ["grade_notebook", "grade_folder", "load_exercise", "Task", "Case", "SandboxUnavailable"]
+The modules, in the order a submission passes through them: ``submissions`` (read and clean),
+``runner`` with ``sandbox``, ``seccomp``, ``harness`` and ``protocol`` (run), ``judge`` (judge),
+``results`` (write); ``core`` puts them together, ``tasks`` is what hidden test files declare.
+"""
+from .core import Grader, SandboxUnavailable, grade_folder, grade_notebook
+from .sandbox import Limits
+from .submissions import student_names
+from .tasks import Case, Task, load_exercise
+
+__all__ = ["Grader", "grade_notebook", "grade_folder", "load_exercise", "student_names", "Task", "Case", "Limits",
+           "SandboxUnavailable"]

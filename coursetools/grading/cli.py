@@ -2,13 +2,20 @@
 
 Student code runs only in a bubblewrap sandbox (see ``coursetools/grading/sandbox.py``). Without a
 working sandbox the command says so and refuses to grade, unless you pass --unsafe (trusted notebooks
-only: then student code runs with your rights)."""
+only: then student code runs with your rights). Ctrl-C stops every sandbox within seconds and writes
+nothing."""
 import argparse
+import signal
 import sys
 from pathlib import Path
 
-from .core import SandboxUnavailable, grade_folder, student_names
-from .sandbox import Limits, sandbox_status
+from .core import Grader, SandboxUnavailable
+from .sandbox import Limits
+from .submissions import exercise_from_path
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt()
 
 
 def main(argv=None):
@@ -23,34 +30,42 @@ def main(argv=None):
     ap.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="address space per process")
     ap.add_argument("--workers", type=int, default=None, help="sandboxes at a time (default: number of cores)")
     ap.add_argument("--hidden", default=None, help="folder of hidden tests (default: coursetools/hidden)")
+    ap.add_argument("--source", default=None,
+                    help="the exercise notebook whose provided (locked) cells are put back into each submission "
+                         "(default: exercises/<exercise>.ipynb, or <hidden>/<exercise>.ipynb with --hidden)")
     ap.add_argument("--unsafe", action="store_true",
                     help="grade without a sandbox when bubblewrap is missing (only for notebooks you trust)")
     ap.add_argument("--quiet", action="store_true", help="print only the scores")
     a = ap.parse_args(argv)
-    ok, why = sandbox_status()
-    if not ok:
-        if not a.unsafe:
-            print(f"Refusing to grade: the sandbox is not available ({why}).\nStudent code would run with your "
-                  f"rights and could read the solutions, change other students' grades or the course files.\n"
-                  f"Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or pass --unsafe to grade "
-                  f"notebooks you trust without a sandbox.", file=sys.stderr)
-            return 2
-        print(f"WARNING: grading WITHOUT a sandbox (--unsafe): {why}. Student code runs with your rights.",
-              file=sys.stderr)
     src = Path(a.submissions)
     paths = sorted(src.glob("*.ipynb")) if src.is_dir() else [src]
     if not paths:
         print(f"No notebooks found in {src}.", file=sys.stderr)
         return 2
-    exercise = a.exercise or student_names(paths[:1])[0]
-    if ok:
-        print(f"Grading {len(paths)} notebook(s) of {exercise} in the sandbox: {why}.", file=sys.stderr)
+    exercise = a.exercise or exercise_from_path(paths[0])
     try:
-        results = grade_folder(paths, exercise, a.out, Limits(seconds=a.timeout, memory_mb=a.memory_mb),
-                               a.hidden, a.workers, a.unsafe)
+        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb), a.hidden, a.unsafe, a.source)
     except SandboxUnavailable as exc:
+        print(f"{exc}\nStudent code would run with your rights and could read the solutions, change other "
+              f"students' grades or the course files.", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if grader.isolation.mode == "unsafe":
+        print(f"WARNING: grading WITHOUT a sandbox (--unsafe): {grader.isolation.why}. Student code runs with "
+              f"your rights.", file=sys.stderr)
+    else:
+        print(f"Grading {len(paths)} notebook(s) of {exercise} in the sandbox: {grader.isolation.describe()}.",
+              file=sys.stderr)
+    old = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        results = grader.grade_paths(paths, a.out, a.workers)
+    except KeyboardInterrupt:
+        print("\nInterrupted: every sandbox was stopped; nothing was written.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, old)
     for student, res in sorted(results.items()):
         print(f"{student}: {res['score']:g} / {res['max_score']:g}")
         if a.quiet:

@@ -1,0 +1,300 @@
+"""The grading harness: the program that runs a submission inside the sandbox.
+
+It is started as ``python -I -c <protocol.py + this file> RESULT_FD ARGS_FD`` (``sandbox.harness_source``),
+so that nothing of ``coursetools`` has to be importable in the sandbox. It reads one JSON request on stdin:
+
+    {"cells": [[index, source], ...], "sweep": bool,
+     "task_seconds": s, "later_seconds": s,
+     "tasks": [{"k", "func", "first", "parts", "uses": [[name, source], ...], "cases": [[arg, ...], ...]}]}
+
+runs the cells once in a fresh ``__main__`` namespace, then each task in a forked process (background
+threads started by cells do not exist there) that is killed with everything it started when the task's
+time is up. Array arguments are views of a shared memory file (ARGS_FD) that the grader wrote and reads
+back after each call: the grader, not this program, decides whether a function changed its input.
+
+This program decides nothing: it runs in the student's process, so a cell can reach anything in it. The
+grader outside the sandbox checks the kind, fields and order of every message (``protocol.py``,
+``runner.py``), enforces every deadline itself, and holds the expected values.
+"""
+import builtins
+import json
+import math
+import mmap
+import os
+import select
+import signal
+import sys
+import threading
+import time
+import types
+
+import numpy as np
+
+from coursetools.grading.protocol import encode_array, message  # harness: inline (the text is prepended)
+
+_TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
+_SIGNALS = (signal.SIGCHLD, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF, signal.SIGUSR1, signal.SIGUSR2,
+            signal.SIGHUP, signal.SIGTERM)
+
+
+def _error(e):
+    """(class name, message) of an exception, whatever the exception does when asked."""
+    try:
+        name = type(e).__name__
+        name = name if isinstance(name, str) else "Exception"
+    except BaseException:
+        name = "Exception"
+    try:
+        text = str(e)[:300]
+    except BaseException:
+        text = ""
+    return name[:60], text
+
+
+def _pytype(x):
+    """The Python type of a result, in the words of the feedback."""
+    if isinstance(x, np.ndarray):
+        return "0-d array" if x.ndim == 0 else "array"
+    if isinstance(x, np.generic):
+        return "numpy scalar"
+    if type(x) in (float, int, bool, list, tuple, str, dict, type(None), complex):
+        return type(x).__name__
+    return "other"
+
+
+def _argument(spec, mem):
+    """One argument rebuilt as the task gives it: a Python number, text or None as itself; a list or tuple
+    item by item; a NumPy scalar as that scalar type; an array (any number of dimensions, 0-d included) as a
+    writable view of the shared memory at its offset."""
+    if "n" in spec:
+        return spec["n"]
+    if "s" in spec:
+        return spec["s"]
+    if "none" in spec:
+        return None
+    if "seq" in spec:
+        items = [_argument(x, mem) for x in spec["seq"]]
+        return items if spec["list"] else tuple(items)
+    dtype = np.dtype(spec["dtype"])
+    count = math.prod(spec["shape"])
+    flat = np.frombuffer(mem, dtype=dtype, count=count, offset=spec["offset"]) if count else np.zeros(0, dtype)
+    if "scalar" in spec:
+        return flat[0]
+    return flat.reshape(spec["shape"])
+
+
+class Harness:
+    def __init__(self, result_fd, args_fd, request):
+        self.fd, self.args_fd, self.req = result_fd, args_fd, request
+
+    def send(self, kind, **fields):
+        data = message(kind, **fields)
+        while data:
+            data = data[os.write(self.fd, data):]
+
+    # --- the cells ------------------------------------------------------------------------------------
+    def background(self):
+        """Threads of this process, and processes of the sandbox: a rise after a cell means it left one."""
+        n = threading.active_count()
+        if self.req["sweep"]:
+            try:
+                n += len([p for p in os.listdir("/proc") if p.isdigit()])
+            except OSError:
+                pass
+        return n
+
+    def run_cells(self, namespace):
+        run = eval("lambda code, ns: exec(code, ns)", {"__builtins__": builtins})   # a frame that holds nothing
+        base = self.background()
+        for i, src in self.req["cells"]:
+            self.send("cell", i=i)
+            try:
+                code = compile(src, "<cell %d>" % (i + 1), "exec")
+            except SyntaxError as e:
+                self.send("cell_error", i=i, type="SyntaxError", msg="%s (line %s)" % (e.msg, e.lineno))
+                continue
+            except BaseException as e:                  # null bytes, unencodable characters
+                name, text = _error(e)
+                self.send("cell_error", i=i, type=name, msg=text)
+                continue
+            try:
+                run(code, namespace)
+            except BaseException as e:
+                name, text = _error(e)
+                self.send("cell_error", i=i, type=name, msg=text)
+            stop_timers()                               # an alarm set by a cell would stop a later one
+            now = self.background()
+            if now > base:
+                self.send("background", i=i)
+                base = now
+        self.send("cells_done")
+
+    def sweep(self):
+        """Kill every process of the sandbox but this one and the namespace's init (processes that cells
+        or a task left behind), and reap them."""
+        if not self.req["sweep"]:
+            return
+        for _ in range(20):
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                break
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+
+    # --- the tasks ------------------------------------------------------------------------------------
+    def run_cases(self, task, fn, first, progress, namespace):
+        """In the task's own process: rebind the task's reference functions, then call ``fn`` case by case
+        from ``first`` on. Never returns."""
+        try:
+            os.setpgid(0, 0)
+            if task["uses"]:
+                refs = {"np": np, "math": math, "__builtins__": builtins}
+                for _, src in task["uses"]:
+                    exec(compile(src, "<reference>", "exec"), refs)
+                for name, _ in task["uses"]:
+                    namespace[name] = refs[name]
+            size = os.fstat(self.args_fd).st_size
+            mem = mmap.mmap(self.args_fd, size) if size else b""
+            k, parts = task["k"], task["parts"]
+            for j in range(first, len(task["cases"])):
+                progress[0:4] = j.to_bytes(4, "little")
+                self.send("start", k=k, j=j)
+                args = [_argument(a, mem) for a in task["cases"][j]]
+                try:
+                    res = fn(*args)
+                except BaseException as e:
+                    name, text = _error(e)
+                    self.send("error", k=k, j=j, type=name, msg=text)
+                    continue
+                self.send_result(k, j, res, parts)
+            progress[4:8] = (1).to_bytes(4, "little")
+        finally:
+            os._exit(0)
+
+    def send_result(self, k, j, res, parts):
+        pytype = "other"
+        try:
+            pytype = _pytype(res)
+            if parts:
+                if not isinstance(res, (tuple, list)) or len(res) != parts:
+                    n = len(res) if isinstance(res, (tuple, list)) else 1
+                    self.send("bad_result", k=k, j=j, why="count:%d" % n, pytype=pytype)
+                    return
+                value = [encode_array(r) for r in res]
+            else:
+                value = [encode_array(res)]
+        except OverflowError:
+            self.send("bad_result", k=k, j=j, why="large", pytype=pytype)
+            return
+        except BaseException:
+            self.send("bad_result", k=k, j=j, why="type", pytype=pytype)
+            return
+        self.send("result", k=k, j=j, value=value, pytype=pytype)
+
+    def fork(self):
+        for _ in range(20):                  # a process limit just reached by swept processes frees up
+            try:
+                return os.fork()
+            except OSError:
+                self.sweep()
+                time.sleep(0.1)
+        return None
+
+    def run_task(self, task, fn, namespace, seconds):
+        """Run one task's cases in forked processes; returns the seconds later tasks get."""
+        k, cases, nxt = task["k"], task["cases"], task["first"]
+        deadline = time.monotonic() + seconds
+        while nxt < len(cases):
+            progress = mmap.mmap(-1, 8)
+            progress[0:4] = nxt.to_bytes(4, "little")
+            pid = self.fork()
+            if pid is None:
+                self.send("no_process", k=k)
+                return seconds
+            if pid == 0:
+                self.run_cases(task, fn, nxt, progress, namespace)
+            try:
+                os.setpgid(pid, pid)
+            except OSError:
+                pass
+            pfd = os.pidfd_open(pid)
+            poller = select.poll()
+            poller.register(pfd, select.POLLIN)
+            left = deadline - time.monotonic()
+            ready = poller.poll(max(0, int(left * 1000))) if left > 0 else []
+            os.close(pfd)
+            if not ready:
+                try:
+                    os.kill(-pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                self.sweep()
+                self.send("task_timeout", k=k, j=int.from_bytes(progress[0:4], "little"))
+                return self.req["later_seconds"]         # after one endless loop, later tasks get less time
+            status = os.waitpid(pid, 0)[1]
+            self.sweep()
+            if int.from_bytes(progress[4:8], "little") == 1:
+                break
+            j = int.from_bytes(progress[0:4], "little")
+            self.send("task_exit", k=k, j=j, status=os.waitstatus_to_exitcode(status))
+            nxt = j + 1
+        return seconds
+
+    def run_tasks(self, namespace):
+        seconds = self.req["task_seconds"]
+        for task in self.req["tasks"]:
+            fn = namespace.get(task["func"])
+            if not callable(fn):
+                self.send("missing", k=task["k"])
+                continue
+            self.send("task", k=task["k"])
+            seconds = self.run_task(task, fn, namespace, seconds)
+        self.send("done")
+
+
+def stop_timers():
+    try:
+        signal.alarm(0)
+        for t in _TIMERS:
+            signal.setitimer(t, 0)
+    except BaseException:
+        pass
+
+
+def reset_hooks():
+    """Signal handlers and trace hooks that a cell installed would otherwise run in the harness."""
+    for s in _SIGNALS:
+        try:
+            signal.signal(s, signal.SIG_DFL)
+        except BaseException:
+            pass
+    sys.settrace(None)
+    sys.setprofile(None)
+    threading.settrace(None)
+    threading.setprofile(None)
+
+
+def main(result_fd, args_fd):
+    request = json.loads(sys.stdin.buffer.read())
+    try:
+        sys.stdin = open(os.devnull)
+    except BaseException:
+        pass
+    harness = Harness(result_fd, args_fd, request)
+    harness.send("ready")
+    module = types.ModuleType("__main__")
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    harness.run_cells(module.__dict__)
+    harness.sweep()                                  # processes that cells left behind
+    reset_hooks()
+    harness.run_tasks(module.__dict__)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]))
