@@ -2,8 +2,10 @@
 overflow-safe loss; each part of a multi-part result graded on its own (``parts``); the trainer graded on what
 it does: W and b after a few epochs on two small data sets against the reference (so it must use its
 arguments, and summed or overwritten updates show), and the accuracy of what it returns on MNIST test digits
-noised with a seed that stays here (the notebook can neither load nor rebuild them; the labels stay
-here). Tasks that call ``ce_gradient`` get the reference below (``uses``). Gradients are checked numerically
+noised with a seed that stays here (the notebook can neither load nor rebuild them; the labels stay here),
+after training on MNIST training digits; in both, the pixels are shuffled by one permutation that stays here
+(a linear model learns such digits as well as plain ones, but a trainer that uses the notebook's own digits
+instead of its arguments fails). Tasks that call ``ce_gradient`` get the reference below (``uses``). Gradients are checked numerically
 here before they are used as expected values."""
 import numpy as np
 
@@ -13,6 +15,7 @@ from coursetools.grading import Task, Case
 
 rng = np.random.default_rng(404)
 _SECRET = 40417                     # the seed of the noised evaluation digits
+_PERM = np.random.default_rng(40418).permutation(784)     # the pixel shuffle of the accuracy case
 
 
 # Reference functions. Their source is sent into the sandbox for the tasks that call them (``uses``).
@@ -119,9 +122,10 @@ for N, D, epochs, lr, seed in [(250, 6, 2, 0.3, 5), (130, 9, 3, 0.8, 11)]:
                     f"X of shape {(N, D)} (random numbers), epochs={epochs}, lr={lr}, seed={seed}; W and b compared "
                     f"with the reference's", rtol=1e-4, atol=1e-6))
 X_tr, y_tr, X_te, y_te = nnkit.load_mnist(normalize=True)
-_Xe, _ye = disguised(X_te[:1000], _SECRET), y_te[:1000]
-_tr.append(Case((X_tr[:2000].reshape(2000, -1), y_tr[:2000], 5, 0.5, 3), (np.zeros((784, 10)), np.zeros(10)),
-                "2,000 MNIST training images, epochs=5, lr=0.5, seed=3; accuracy on 1,000 new digits",
+_Xe, _ye = disguised(X_te[:1000], _SECRET)[:, _PERM], y_te[:1000]
+_tr.append(Case((X_tr[:2000].reshape(2000, -1)[:, _PERM], y_tr[:2000], 5, 0.5, 3), (np.zeros((784, 10)), np.zeros(10)),
+                "2,000 MNIST training images with shuffled pixels, epochs=5, lr=0.5, seed=3; accuracy on 1,000 new "
+                "digits with the same shuffle",
                 check=_accuracy_check(_Xe, _ye, 0.80)))
 
 TASKS = [Task("1. delta_rules", "delta_rules", 2, _dr, parts=("delta_W", "delta_b", "delta_x")),

@@ -58,7 +58,7 @@ WRONG = [
     ("train_softmax", "trains on the notebook's X_train instead of its arguments",
      "X_train, y_train, _, _ = nnkit.load_mnist(flatten=True, normalize=True)\n\n\n"
      + _TRAIN.replace("X[idx]", "X_train[idx]").replace("y[idx]", "y_train[idx]").format(
-         epochs="epochs", ret="W, b", update="            W -= lr * (X_train[idx].T @ G)\n            b -= lr * G.sum(axis=0)"), 1.0),
+         epochs="epochs", ret="W, b", update="            W -= lr * (X_train[idx].T @ G)\n            b -= lr * G.sum(axis=0)"), 0.0),
     ("loss_at_zero", "a perfect start: 0", "def loss_at_zero(C):\n    return 0.0", 0.0),
     ("loss_at_zero", "the probability 1 / C instead of its negative log", "def loss_at_zero(C):\n    return 1 / C", 0.0),
     ("loss_at_zero", "log 10 whatever C (the MNIST number remembered)", "def loss_at_zero(C):\n    return float(np.log(10))", 0.0),
