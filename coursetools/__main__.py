@@ -3,6 +3,8 @@
     build-exercises   generate exercises/ from solutions/ (--check: only report differences)
     release OUT       write a student release (lessons, exercises, nnkit, data) into the empty folder OUT
     grade             grade one notebook or a folder of submissions with the hidden tests
+    merge OUT...      join the outputs of `grade --shard K/N` (a job array's N parts) into one gradebook
+    gradescope        write the autograder zip of one exercise for Gradescope
     slides            build offline reveal.js decks of the lessons into build/slides/
     execute NB...     run notebooks in a fresh kernel and write the new outputs back (nbconvert --inplace, no stall)
     bench             time MNIST training (784-100-100-10, Adam, batch 100); --compare-numpy, --compare-torch
@@ -17,6 +19,8 @@ COMMANDS = {
     "release": "coursetools.release",
     "grade": "coursetools.grading.cli",
     "grade-bench": "coursetools.grading.bench",
+    "merge": "coursetools.shards",
+    "gradescope": "coursetools.gradescope",
     "slides": "coursetools.slides",
     "bench": "coursetools.bench",
     "lesson-bench": "coursetools.lessonbench",

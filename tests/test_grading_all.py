@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from coursetools.grading import grade_folder
-from coursetools.grading.core import load_exercise, student_names
+from coursetools.grading import load_exercise, student_names
 from coursetools.grading.sandbox import Limits
 from coursetools.paths import REPO
 
@@ -23,9 +23,9 @@ def test_every_exercise_has_hidden_tests():
 @pytest.mark.parametrize("name", EXERCISES)
 def test_solution_full_marks_exercise_zero(name, tmp_path):
     # both notebooks in one class: the hidden tests are loaded once and the two sandboxes run side by side
-    res = grade_folder([REPO / "solutions" / f"{name}.ipynb", REPO / "exercises" / f"{name}.ipynb"], name,
-                       tmp_path, Limits(seconds=20), workers=2)
-    sol, ex = res[student_names([name])[0]], res[student_names([name])[0] + "_2"]
+    paths = [REPO / "solutions" / f"{name}.ipynb", REPO / "exercises" / f"{name}.ipynb"]
+    res = grade_folder(paths, name, tmp_path, Limits(seconds=20), workers=2)
+    sol, ex = (res[n] for n in student_names(paths))
     assert sol["score"] == sol["max_score"], [t["output"] for t in sol["tests"]]
     assert ex["score"] == 0
     assert all("NotImplementedError" in t["output"] for t in ex["tests"])

@@ -4,7 +4,8 @@ uses bubblewrap's user namespace instead of setpriv. Needs root to switch to tha
 
 The test's Python lives under /root (mode 700), which a normal user cannot enter; so the grader runs in
 a bubblewrap view of this machine where only /root's Python installation is visible in /root. Everything
-else (the course, /tmp, /proc) is the real one."""
+else (the course, /tmp, /proc) is the real one. The grader starts in a cgroup of the test's own (every
+process it starts inherits it), so the test looks at, and stops, only the processes it started."""
 import os
 import secrets
 import shutil
@@ -30,18 +31,22 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("bwrap"),
                                 reason="needs root (to become a normal user) and bubblewrap")
 
 
-def as_user(cmd, env, cwd):
-    """``cmd`` as uid/gid 65534 without capabilities, in a view of / where /root holds only Python."""
+def as_user(cmd, env, cwd, group=None):
+    """``cmd`` as uid/gid 65534 without capabilities, in a view of / where /root holds only Python; with
+    ``group``, inside that cgroup (made by ``hostile.test_cgroup``), which every process it starts inherits."""
     view = ["bwrap", "--dev-bind", "/", "/", "--tmpfs", "/root"]
-    for p in python_paths():
+    mine = sorted({Path(sys.base_prefix).resolve(), *python_paths()}, key=lambda q: len(q.parts))
+    for p in [q for i, q in enumerate(mine) if not any(o in q.parents for o in mine[:i])]:
         if str(p).startswith("/root/"):
             parts = Path(p).relative_to("/root").parts
             for i in range(1, len(parts)):
                 view += ["--perms", "0755", "--dir", str(Path("/root", *parts[:i]))]
             view += ["--ro-bind", str(p), str(p)]
     view += ["--chdir", str(cwd), "--", "setpriv", f"--reuid={USER}", f"--regid={USER}", "--clear-groups",
-             "--inh-caps=-all"]
-    return subprocess.run(view + cmd, capture_output=True, text=True, env=env, timeout=600)
+             "--inh-caps=-all"] + cmd
+    if group:
+        view = ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(group)] + view
+    return subprocess.run(view, capture_output=True, text=True, env=env, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -55,30 +60,32 @@ def graded_as_user():
     if as_user(["bwrap", "--unshare-user", "--dev-bind", "/", "/", "true"], env, REPO).returncode != 0:
         subprocess.run(["rm", "-rf", str(base)], check=False)
         pytest.skip("this kernel does not let a normal user create a user namespace (bubblewrap needs one)")
+    group = hostile.test_cgroup(token)
     p = as_user([sys.executable, "-m", "coursetools", "grade", str(ctx.subs), "--exercise", "02_least_squares",
                  "--hidden", str(FIX / "hidden"), "--out", str(ctx.out), "--timeout", "2", "--workers", "2",
-                 "--quiet"], env, REPO)
+                 "--budget", str(hostile.BUDGET), "--quiet"], env, REPO, group)
     results = {d.name: json.loads((d / "results.json").read_text()) for d in (ctx.out / "students").iterdir()} \
         if (ctx.out / "students").is_dir() else {}
-    yield ctx, expected, results, p
-    hostile.clean_up(ctx, {USER}, base)
+    yield ctx, expected, results, p, group
+    hostile.clean_up(ctx, base, group=group)
 
 
 def test_the_grader_ran_as_a_normal_user_in_a_user_namespace_sandbox(graded_as_user):
-    _, expected, results, p = graded_as_user
+    _, expected, results, p, _ = graded_as_user
     assert p.returncode == 0, p.stderr[-2000:]
+    assert all("no SysV IPC" in r["output"] for r in results.values() if "tests" in r and r["score"])
     assert sorted(results) == sorted(expected)
     assert all("user namespace" in r["output"] for r in results.values() if "tests" in r and r["score"])
 
 
 def test_every_submission_gets_the_score_it_deserves_as_a_normal_user(graded_as_user):
-    _, expected, results, _ = graded_as_user
+    _, expected, results, _, _ = graded_as_user
     wrong = {n: (results.get(n, {}).get("score"), want, results.get(n, {}).get("output", "")[:300])
              for n, want in expected.items() if want is not None and results.get(n, {}).get("score") != want}
     assert not wrong, json.dumps(wrong, indent=1)
 
 
 def test_no_escape_left_a_trace_as_a_normal_user(graded_as_user):
-    ctx, _, _, _ = graded_as_user
+    ctx, _, _, _, group = graded_as_user
     assert hostile.pwned_files(ctx) == []
-    assert hostile.survivors(ctx, {USER}) == []
+    assert hostile.survivors(ctx, group=group) == []     # the daemon's marker, and the test's own cgroup

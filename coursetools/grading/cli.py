@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ..shards import select_shard, write_shard_record
 from .core import Grader, SandboxUnavailable
 from .sandbox import Limits
 from .submissions import exercise_from_path
@@ -19,6 +20,17 @@ def _interrupt(signum, frame):
 
 
 def main(argv=None):
+    old = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\nInterrupted: every sandbox was stopped; nothing was written.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _main(argv):
     ap = argparse.ArgumentParser(prog="python -m coursetools grade", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("submissions", help="a notebook, or a folder of notebooks (one per student, named after them)")
@@ -27,12 +39,18 @@ def main(argv=None):
                     help="folder for gradebook.csv and students/<name>/results.json (nothing is written elsewhere)")
     ap.add_argument("--timeout", type=float, default=Limits.seconds,
                     help="seconds for each task's hidden checks, and for each notebook cell (default %(default)s)")
+    ap.add_argument("--budget", type=float, default=None,
+                    help="wall-clock seconds for one submission, all its cells and tasks together "
+                         "(default: the larger of 60 and 12 times --timeout)")
     ap.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="address space per process")
     ap.add_argument("--workers", type=int, default=None, help="sandboxes at a time (default: number of cores)")
     ap.add_argument("--hidden", default=None, help="folder of hidden tests (default: coursetools/hidden)")
     ap.add_argument("--source", default=None,
                     help="the exercise notebook whose provided (locked) cells are put back into each submission "
                          "(default: exercises/<exercise>.ipynb, or <hidden>/<exercise>.ipynb with --hidden)")
+    ap.add_argument("--shard", metavar="K/N",
+                    help="grade only the K-th of N fixed parts of the folder (a job array's task, K = 1..N); "
+                         "join the N outputs with `python -m coursetools merge`")
     ap.add_argument("--unsafe", action="store_true",
                     help="grade without a sandbox when bubblewrap is missing (only for notebooks you trust)")
     ap.add_argument("--quiet", action="store_true", help="print only the scores")
@@ -44,7 +62,12 @@ def main(argv=None):
         return 2
     exercise = a.exercise or exercise_from_path(paths[0])
     try:
-        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb), a.hidden, a.unsafe, a.source)
+        everyone, paths = paths, (select_shard(paths, a.shard) if a.shard else paths)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb, submission_seconds=a.budget), a.hidden, a.unsafe, a.source)
     except SandboxUnavailable as exc:
         print(f"{exc}\nStudent code would run with your rights and could read the solutions, change other "
               f"students' grades or the course files.", file=sys.stderr)
@@ -58,14 +81,9 @@ def main(argv=None):
     else:
         print(f"Grading {len(paths)} notebook(s) of {exercise} in the sandbox: {grader.isolation.describe()}.",
               file=sys.stderr)
-    old = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        results = grader.grade_paths(paths, a.out, a.workers)
-    except KeyboardInterrupt:
-        print("\nInterrupted: every sandbox was stopped; nothing was written.", file=sys.stderr)
-        return 130
-    finally:
-        signal.signal(signal.SIGTERM, old)
+    results = grader.grade_paths(paths, a.out, a.workers)
+    if a.shard:
+        write_shard_record(a.out, exercise, a.shard, everyone)
     for student, res in sorted(results.items()):
         print(f"{student}: {res['score']:g} / {res['max_score']:g}")
         if a.quiet:

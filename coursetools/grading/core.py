@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import protocol, results, submissions
+from . import protocol, results
 from .judge import judge
 from .runner import Cancelled, run_submission
 from .sandbox import Child, Isolation, Limits
@@ -41,7 +41,7 @@ def _source_cells(exercise, hidden_dir, source):
 class Grader:
     """Grades notebooks of one exercise. ``unsafe``: without a sandbox (trusted notebooks only)."""
 
-    def __init__(self, exercise, limits=None, hidden_dir=None, unsafe=False, source=None):
+    def __init__(self, exercise, limits=None, hidden_dir=None, unsafe=False, source=None, tasks=None):
         self.exercise, self.limits = exercise, limits or Limits()
         self.isolation = Isolation(self.limits, unsafe)
         if self.isolation.mode is None:
@@ -49,8 +49,8 @@ class Grader:
                 f"Refusing to grade: the sandbox is not available ({self.isolation.why}). Student code would run "
                 f"with the grader's rights and could read the solutions or change grades. Install bubblewrap "
                 f"(apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without a sandbox.")
-        self.tasks = load_exercise(exercise, hidden_dir)
-        self.source_cells = _source_cells(exercise, hidden_dir, source)
+        self.tasks = tasks if tasks is not None else load_exercise(exercise, hidden_dir)
+        self.source_cells = _source_cells(exercise, hidden_dir, source) if exercise else None
         self.cancel = threading.Event()
 
     @property
@@ -184,6 +184,13 @@ def _points(tasks, rec):
                / len(task.cases) for k, task in enumerate(tasks) if k not in rec.missing)
 
 
+def grade_cells(cells, n_cells, tasks, limits=None, unsafe=False):
+    """Grade code cells (``(index, source)`` pairs) on the hidden ``tasks``; returns (tests, notes). For tools
+    and tests that build a submission's cells themselves."""
+    tests, notes, _ = Grader(None, limits, unsafe=unsafe, tasks=tasks).grade_cells(cells, n_cells)
+    return tests, notes
+
+
 def grade_notebook(path, exercise, limits=None, hidden_dir=None, unsafe=False):
     """Grade one submission; returns a Gradescope-style results dict (score, max_score, tests, output)."""
     res = Grader(exercise, limits, hidden_dir, unsafe).grade_data(read_submission(path))
@@ -197,4 +204,4 @@ def grade_folder(paths, exercise, out_dir, limits=None, hidden_dir=None, workers
     return Grader(exercise, limits, hidden_dir, unsafe).grade_paths(paths, out_dir, workers, progress)
 
 
-__all__ = ["Grader", "SandboxUnavailable", "grade_notebook", "grade_folder", "submissions"]
+__all__ = ["Grader", "SandboxUnavailable", "grade_cells", "grade_notebook", "grade_folder", "load_exercise"]

@@ -12,9 +12,13 @@ threads started by cells do not exist there) that is killed with everything it s
 time is up. Array arguments are views of a shared memory file (ARGS_FD) that the grader wrote and reads
 back after each call: the grader, not this program, decides whether a function changed its input.
 
-This program decides nothing: it runs in the student's process, so a cell can reach anything in it. The
+Student code (every cell, every call of a graded function) runs in a thread of its own whose frames lead
+only to threading's code and to a two-line function defined in an empty namespace, so no frame a cell
+walks up to holds the harness's names; the arguments are built before any cell runs. Still, this program
+decides nothing: it shares the student's process (the garbage collector reaches everything in it). The
 grader outside the sandbox checks the kind, fields and order of every message (``protocol.py``,
-``runner.py``), enforces every deadline itself, and holds the expected values.
+``runner.py``), enforces every deadline itself, compares the arguments' bytes itself, and holds the
+expected values.
 """
 import builtins
 import json
@@ -32,6 +36,15 @@ import numpy as np
 
 from coursetools.grading.protocol import encode_array, message  # harness: inline (the text is prepended)
 
+# Student code runs in a thread whose only frames below it are threading's and this function's, which is
+# defined in a namespace of its own: no frame a cell can walk up to holds the harness's names.
+_CALL = """
+def call(fn, args, out):
+    try:
+        out.append((True, fn(*args)))
+    except BaseException as e:
+        out.append((False, e))
+"""
 _TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
 _SIGNALS = (signal.SIGCHLD, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF, signal.SIGUSR1, signal.SIGUSR2,
             signal.SIGHUP, signal.SIGTERM)
@@ -83,9 +96,24 @@ def _argument(spec, mem):
     return flat.reshape(spec["shape"])
 
 
+def isolated_call(fn, args):
+    """(True, result) or (False, exception) of ``fn(*args)``, run in a fresh thread (see ``_CALL``)."""
+    scope = {"__builtins__": builtins}
+    exec(_CALL, scope)
+    out = []
+    t = threading.Thread(target=scope["call"], args=(fn, args, out), daemon=True)
+    t.start()
+    t.join()
+    return out[0] if out else (False, SystemExit())
+
+
 class Harness:
     def __init__(self, result_fd, args_fd, request):
         self.fd, self.args_fd, self.req = result_fd, args_fd, request
+        size = os.fstat(args_fd).st_size
+        mem = mmap.mmap(args_fd, size) if size else b""
+        # every case's arguments, built before any cell runs (from NumPy as it was then)
+        self.args = [[[_argument(a, mem) for a in case] for case in task["cases"]] for task in request["tasks"]]
 
     def send(self, kind, **fields):
         data = message(kind, **fields)
@@ -104,7 +132,6 @@ class Harness:
         return n
 
     def run_cells(self, namespace):
-        run = eval("lambda code, ns: exec(code, ns)", {"__builtins__": builtins})   # a frame that holds nothing
         base = self.background()
         for i, src in self.req["cells"]:
             self.send("cell", i=i)
@@ -117,10 +144,9 @@ class Harness:
                 name, text = _error(e)
                 self.send("cell_error", i=i, type=name, msg=text)
                 continue
-            try:
-                run(code, namespace)
-            except BaseException as e:
-                name, text = _error(e)
+            ok, err = isolated_call(exec, (code, namespace))
+            if not ok:
+                name, text = _error(err)
                 self.send("cell_error", i=i, type=name, msg=text)
             stop_timers()                               # an alarm set by a cell would stop a later one
             now = self.background()
@@ -147,7 +173,7 @@ class Harness:
                 break
 
     # --- the tasks ------------------------------------------------------------------------------------
-    def run_cases(self, task, fn, first, progress, namespace):
+    def run_cases(self, n, task, fn, first, progress, namespace):
         """In the task's own process: rebind the task's reference functions, then call ``fn`` case by case
         from ``first`` on. Never returns."""
         try:
@@ -158,17 +184,13 @@ class Harness:
                     exec(compile(src, "<reference>", "exec"), refs)
                 for name, _ in task["uses"]:
                     namespace[name] = refs[name]
-            size = os.fstat(self.args_fd).st_size
-            mem = mmap.mmap(self.args_fd, size) if size else b""
             k, parts = task["k"], task["parts"]
             for j in range(first, len(task["cases"])):
                 progress[0:4] = j.to_bytes(4, "little")
                 self.send("start", k=k, j=j)
-                args = [_argument(a, mem) for a in task["cases"][j]]
-                try:
-                    res = fn(*args)
-                except BaseException as e:
-                    name, text = _error(e)
+                ok, res = isolated_call(fn, self.args[n][j])
+                if not ok:
+                    name, text = _error(res)
                     self.send("error", k=k, j=j, type=name, msg=text)
                     continue
                 self.send_result(k, j, res, parts)
@@ -205,7 +227,7 @@ class Harness:
                 time.sleep(0.1)
         return None
 
-    def run_task(self, task, fn, namespace, seconds):
+    def run_task(self, n, task, fn, namespace, seconds):
         """Run one task's cases in forked processes; returns the seconds later tasks get."""
         k, cases, nxt = task["k"], task["cases"], task["first"]
         deadline = time.monotonic() + seconds
@@ -217,7 +239,7 @@ class Harness:
                 self.send("no_process", k=k)
                 return seconds
             if pid == 0:
-                self.run_cases(task, fn, nxt, progress, namespace)
+                self.run_cases(n, task, fn, nxt, progress, namespace)
             try:
                 os.setpgid(pid, pid)
             except OSError:
@@ -247,13 +269,13 @@ class Harness:
 
     def run_tasks(self, namespace):
         seconds = self.req["task_seconds"]
-        for task in self.req["tasks"]:
+        for n, task in enumerate(self.req["tasks"]):
             fn = namespace.get(task["func"])
             if not callable(fn):
                 self.send("missing", k=task["k"])
                 continue
             self.send("task", k=task["k"])
-            seconds = self.run_task(task, fn, namespace, seconds)
+            seconds = self.run_task(n, task, fn, namespace, seconds)
         self.send("done")
 
 

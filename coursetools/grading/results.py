@@ -47,7 +47,7 @@ def write(out_dir, tasks, names, files, results):
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_ALL)
     w.writerow(["student", "file"] + [t.name for t in tasks] + ["total", "max", "note"])
-    for name, file, res in sorted(zip(names, files, results), key=lambda r: r[0].lower()):
+    for name, file, res in sorted(zip(names, files, results), key=lambda r: r[0]):
         note = res.get("note", "")
         w.writerow([name, _cell_text(os.path.basename(str(file)))] + [f"{t['score']:g}" for t in res["tests"]]
                    + [f"{res['score']:g}", f"{res['max_score']:g}", note])

@@ -9,7 +9,7 @@ each cell sent ``cell`` (then maybe ``cell_error``, ``background``), ``cells_don
 is a ``ChannelError``: that submission cannot be graded automatically, and nobody else is affected.
 
 Every deadline is the grader's own: the current cell's or task's time, and a cap on the whole run and
-on the whole submission (``submission_seconds``). No message from inside moves them.
+on the whole submission (``Limits.budget``). No message from inside moves them.
 
 When a run stops early, the next run skips what caused it:
 
@@ -38,9 +38,6 @@ MAX_RUNS = 40                   # sandbox starts per submission at most (a crash
 ALIGN = 64
 
 
-def submission_seconds(limits):
-    """The wall-clock budget of one submission, all its sandbox runs together."""
-    return max(60.0, 12 * limits.seconds)
 
 
 class ArgsFile:
@@ -332,7 +329,7 @@ def run_submission(cells, n_cells, job, blame_background=False):
     cell (``grade.grade_cells`` tries both readings when they differ)."""
     rec = Record(job.tasks, n_cells)
     args = ArgsFile(job.tasks)
-    end = time.monotonic() + submission_seconds(job.limits)
+    end = time.monotonic() + job.limits.budget
     last_crash, starts = None, 0
     for _ in range(min(MAX_RUNS, 2 * len(cells) + 2 * len(job.tasks) + 4)):
         if len(rec.finished) == len(job.tasks) or time.monotonic() >= end:
@@ -390,7 +387,7 @@ def run_submission(cells, n_cells, job, blame_background=False):
                 rec.finished.add(task)
     if len(rec.finished) < len(job.tasks) and (rec.out_of_budget or time.monotonic() >= end):
         rec.out_of_budget = True
-        rec.stop_all(f"not run: this notebook used up its time budget of {submission_seconds(job.limits):g} s "
+        rec.stop_all(f"not run: this notebook used up its time budget of {job.limits.budget:g} s "
                      f"(its cells and functions together)")
     return rec
 

@@ -57,13 +57,20 @@ class Limits:
     one notebook cell; ``memory_mb``: address space of each process (and half the memory cgroup of a
     sandbox, as root); ``output_bytes``: the largest file it may write (its printed output and files in its
     /tmp); ``result_bytes``: how much the grader reads back; ``procs``: processes and threads at once;
-    ``tmp_mb``: size of its /tmp."""
+    ``tmp_mb``: size of its /tmp; ``submission_seconds``: see ``budget``."""
     seconds: float = 5.0
     memory_mb: int = 1536
     output_bytes: int = 1 << 20
     result_bytes: int = 16 << 20
     procs: int = 64
     tmp_mb: int = 64
+    submission_seconds: float = None
+
+    @property
+    def budget(self):
+        """The wall-clock budget of one submission, all its sandbox runs together (default: the larger of
+        60 s and 12 task times)."""
+        return self.submission_seconds or max(60.0, 12 * self.seconds)
 
     @property
     def cpu_seconds(self):
@@ -97,6 +104,13 @@ def _executable_chain():
     return links, p
 
 
+def _course_folder():
+    """The course checkout (solutions, hidden tests, git history), when the grader runs from one; None when
+    coursetools is installed into site-packages (then ``masked_paths`` covers it)."""
+    root = REPO.resolve()
+    return root if (root / "pyproject.toml").is_file() or (root / "solutions").is_dir() else None
+
+
 def python_paths():
     """Folders and files the child must read to run Python with NumPy and nnkit: the venv, the
     interpreter with its standard library and shared library, the folders of sys.path where packages
@@ -112,12 +126,12 @@ def python_paths():
     if sysconfig.get_config_var("Py_ENABLE_SHARED"):
         libdir = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
         binds.update(p.resolve() for p in libdir.glob(f"{sysconfig.get_config_var('LDLIBRARY')}*"))
-    repo, venv = REPO.resolve(), Path(sys.prefix).resolve()
-    for entry in sys.path:
+    repo = _course_folder()
+    for entry in sys.path:                    # package folders only: never the script's folder or the cwd
         p = Path(entry).resolve() if entry else None
-        if p is None or not p.is_dir() or _inside(repo, p):      # the course folder, or a folder holding it
+        if p is None or not p.is_dir() or not {"site-packages", "dist-packages"} & set(p.parts):
             continue
-        if _inside(p, repo) and not _inside(p, venv):            # inside the course folder: only its venv
+        if repo and _inside(repo, p):         # a folder that holds the course
             continue
         binds.add(p)
     spec = importlib.util.find_spec("nnkit")
@@ -154,7 +168,7 @@ def masked_paths(binds):
             cand = d / sub
             if cand.is_dir() and (cand.name == "coursetools" or not _is_package_dir(cand)):
                 masks.add(cand)
-        for g in grader + [HIDDEN_DIR.resolve(), REPO.resolve()]:
+        for g in grader + [HIDDEN_DIR.resolve()] + ([_course_folder()] if _course_folder() else []):
             if _inside(g, d):
                 masks.add(g)
     return sorted(m for m in masks if not any(_inside(m, o) and m != o for o in masks))
@@ -382,17 +396,18 @@ def user_memory_scope():
 # --- the sandbox itself ------------------------------------------------------------------------------------
 class Isolation:
     """How student code runs on this machine: ``mode`` is "root" (setpriv, leased uid, memory cgroup),
-    "user" (user namespace) or "unsafe" (no sandbox: only with --unsafe, for trusted notebooks)."""
+    "user" (user namespace), "unsafe" (no sandbox: asked for with --unsafe, for trusted notebooks) or None
+    (no sandbox here and none asked for: grading is refused)."""
 
     def __init__(self, limits, unsafe=False):
         self.limits = limits
         ok, why = sandbox_status()
-        self.available = ok
-        if not ok and not unsafe:
-            self.mode = None
+        self.available, self.why = ok, why
+        if unsafe:
+            self.mode = "unsafe"
+            self.why = why if not ok else "--unsafe was asked for"
         else:
-            self.mode = "unsafe" if not ok else ("root" if os.geteuid() == 0 else "user")
-        self.why = why
+            self.mode = ("root" if os.geteuid() == 0 else "user") if ok else None
         if self.mode == "root":
             remove_stale_cgroups()
 

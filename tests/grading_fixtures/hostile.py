@@ -6,6 +6,7 @@ redefines ``loss`` to return a wrong value, so the submission loses the loss tas
 sandbox every probe must keep 7 / 7. Probes that write try to create NEW files (``_pwned_<token>``) only, so
 a broken sandbox cannot damage the checkout; the tests look for those files afterwards too.
 """
+import hashlib
 import os
 import subprocess
 import time
@@ -38,6 +39,29 @@ ASARRAY_DESCEND = ("def descend(X, t, w0, eta, steps):\n    w = np.array(w0, dty
 CHANNEL = ("import os\n_fds = []\nfor f in os.listdir('/proc/self/fd'):\n    try:\n"
            "        if int(f) > 2 and os.readlink('/proc/self/fd/' + f).startswith('pipe:'):\n"
            "            _fds.append(int(f))\n    except OSError:\n        pass\n")
+
+
+BUDGET = 12.0          # seconds per submission the grading tests allow (--budget)
+SLOW_CELLS = 12         # cells of 1.5 s: 18 s, more than BUDGET
+
+
+def tag(file_name):
+    """The grader's documented suffix for file names that clean to the same gradebook name."""
+    return hashlib.sha256(file_name.encode()).hexdigest()[:6]
+
+
+def resend(line):
+    """The solution plus a cell (cell 9) that writes ``line`` to every pipe it holds, every 0.2 s for 100 s."""
+    return notebook(extra=CHANNEL + textwrap.dedent(f"""
+        import time
+        for _ in range(500):
+            for fd in _fds:
+                try:
+                    os.write(fd, {line!r} + b"\\n")
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        """), extra_at=8)
 
 
 def probe(code):
@@ -246,6 +270,116 @@ def build(ctx, as_root=True):
                                        extra="import threading, os\n"
                                              "threading.Timer(0.4, lambda: os._exit(1)).start()",
                                        extra_at=2), 7),
+        # --- issue 19: what no namespace separates, and the harness within reach ------------------------
+        "reads_keyring": (probe("""
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            # keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0) and add_key("user", ...)
+            got = libc.syscall(250, 0, -3, 0)
+            added = libc.syscall(248, b"user", b"student-note", b"hello", 5, -3)
+            return got >= 0 or added >= 0
+            """), 7),
+        "file_lock_channel": (probe("""
+            import fcntl, numpy
+            fh = open(numpy.__file__)
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except OSError:
+                pass
+            try:
+                fcntl.lockf(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return True
+            except OSError:
+                return False
+            """), 7),
+        "user_namespace": (probe("""
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            if os.fork() == 0:
+                os._exit(0 if libc.unshare(0x10000000) == 0 else 1)      # CLONE_NEWUSER
+            return os.waitstatus_to_exitcode(os.wait()[1]) == 0
+            """), 7),
+        "sysv_shm_and_vsock": (probe("""
+            import ctypes, socket
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.shmget(0, 1 << 20, 0o1600) >= 0:                      # IPC_PRIVATE, IPC_CREAT | 0600
+                return True
+            try:
+                socket.socket(40, socket.SOCK_STREAM).close()            # AF_VSOCK
+                return True
+            except OSError:
+                return False
+            """), 7),
+        "memory_outside_tmp": (probe("""
+            import os
+            chunk = b"x" * (1 << 20)
+            for d in ("/", "/dev", "/usr"):
+                try:
+                    with open(os.path.join(d, "_big"), "wb") as fh:
+                        fh.write(chunk)
+                    return True
+                except OSError:
+                    pass
+            written = 0                            # 40 files of 0.9 MB (each under the 1-MB file limit)
+            try:
+                for i in range(40):
+                    with open("/dev/shm/_big%d" % i, "wb") as fh:
+                        fh.write(chunk[:900_000])
+                    written += 1
+            except OSError:
+                pass
+            return written >= 40
+            """), 7),
+        "sees_system_files": (probe(f"""
+            import os, sys
+            base = os.path.join(sys.base_prefix, "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+            for p in ("/usr/bin/git", "/bin/sh", "/usr/share", "/usr/local", "/usr/include", "/etc/passwd", base,
+                      {repr(str(ctx.hidden))}):
+                try:
+                    if os.path.isfile(p) or os.listdir(p):
+                        return True
+                except OSError:
+                    pass
+            return False
+            """), 7),
+        # walks up its frames, gives every object there that holds arguments private copies and patches every
+        # name the old harness fingerprinted with, then changes its argument in place: the grader must still
+        # see it (descend loses 1.5)
+        "patches_harness_frames": (notebook({"descend": "import sys, copy\n"
+                                             "_f = sys._getframe()\n"
+                                             "while _f is not None:\n"
+                                             "    for _v in list(_f.f_locals.values()):\n"
+                                             "        if isinstance(getattr(_v, 'args', None), list):\n"
+                                             "            try:\n                _v.args = copy.deepcopy(_v.args)\n"
+                                             "            except Exception:\n                pass\n"
+                                             "    for _n in ('_digest', '_send', '_argument', 'isolated_call', 'message', '_sha'):\n"
+                                             "        if _n in _f.f_globals and _f.f_globals is not globals():\n"
+                                             "            _f.f_globals[_n] = (lambda *a, **k: None) if _n != '_argument' else "
+                                             "(lambda spec, mem, _o=_f.f_globals.get('_argument'): _o(spec, mem).copy())\n"
+                                             "    _f = _f.f_back\n"
+                                             "def descend(X, t, w0, eta, steps):\n    w = w0\n"
+                                             "    for _ in range(int(steps)):\n        w -= eta * gradient(X, w, t)\n"
+                                             "    return w.copy()"}), 5.5),
+        # correct code written differently: NumPy-scalar eta and steps arrive as NumPy scalars, not arrays
+        "float_eta_and_range": (notebook({"descend": "import math\n"
+                                          "def descend(X, t, w0, eta, steps):\n    eta = float(eta)\n"
+                                          "    w = [float(v) for v in w0]\n"
+                                          "    for _ in range(steps):\n"
+                                          "        g = gradient(X, np.array(w), t)\n"
+                                          "        w = [wi - eta * gi for wi, gi in zip(w, g)]\n"
+                                          "    return np.asarray(w)",
+                                          "loss": "import math\ndef loss(X, w, t):\n"
+                                                  "    return 0.5 * math.fsum(float(r) ** 2 for r in X @ w - t)"}), 7),
+        # an honest debugging cell that fails with brackets in its message (an array printed in an assert)
+        "brackets_in_a_message": (notebook(extra="pred = np.zeros((35, 1, 1))\n"
+                                                 "assert pred.ndim == 1, f'pred should be 1-D, got {pred}'",
+                                           extra_at=8), 7),
+        # re-send a message of the harness (the old format, then the new one) every 0.2 s for 100 s: neither
+        # may hold the grader; each costs its sender only
+        "keeps_the_channel_alive": (resend(b'{"cell": 0}'), 0),
+        "repeats_a_cell_message": (resend(b'{"m": "cell", "i": 8}'), 0),
+
     }
     if as_root:     # many processes that each stay under the per-process limit: the memory cgroup stops them
         cases["memory_fork_bomb"] = (probe("""
@@ -263,6 +397,11 @@ def build(ctx, as_root=True):
                 kids.append(pid)
             return sum(os.waitpid(p, 0)[1] == 0 for p in kids) == 10
             """), 7)
+    # many cells that each keep to the cell time limit: the submission's own budget (BUDGET) stops them
+    nb = notebook()
+    for _ in range(SLOW_CELLS):
+        nb.cells.insert(2, nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)"))
+    cases["slow_cells"] = (nb, None)
     # a harmless background thread (as tqdm starts one) in the setup cell must not be blamed for a real crash
     nb = notebook({"gradient": "import ctypes\ndef gradient(X, w, t):\n    return ctypes.string_at(0)"})
     nb.cells[1].source += "\nimport threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()"
@@ -274,7 +413,8 @@ def build(ctx, as_root=True):
     # file names a student may choose: they must not collide with the gradebook or leave --out
     for fname, name in [("gradebook.csv.ipynb", "gradebook_csv"), ("...ipynb", "student"),
                         ("Zoë Ångström.ipynb", "Zoe_Angstrom"), ("tab\tname.ipynb", "tab_name"),
-                        ("a b.ipynb", "a_b"), ("a_b.ipynb", "a_b_2")]:
+                        ("a b.ipynb", "a_b-" + tag("a b.ipynb")), ("a_b.ipynb", "a_b-" + tag("a_b.ipynb")),
+                        (" alice.ipynb", "alice-" + tag(" alice.ipynb")), ("alice.ipynb", "alice-" + tag("alice.ipynb"))]:
         write(notebook(), ctx.subs / fname)
         expected[name] = 7
     # a symbolic link to a solution notebook in place of a notebook: refused, never followed
@@ -337,42 +477,84 @@ def pwned_files(ctx, extra_dirs=()):
     return [d / f"_pwned_{ctx.token}" for d in dirs if (d / f"_pwned_{ctx.token}").exists()]
 
 
-def clean_up(ctx, uids, base):
-    """After a test: kill the sandbox processes of ``uids`` that are still there, delete any file a write
-    probe managed to create, and remove the test's folder ``base``."""
-    for pid, _ in survivors(ctx, uids, wait=0):
+def test_cgroup(token):
+    """A cgroup of one test's own (root only), in a hierarchy the grader never moves processes out of (the
+    pids controller with cgroup v1, the unified tree with v2, where a normal-user grader makes none); None
+    where none can be made."""
+    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+        if os.geteuid() == 0 and (root / "cgroup.procs").is_file():
+            path = root / f"coursetools-test-{token}"
+            try:
+                path.mkdir()
+                return path
+            except OSError:
+                pass
+    return None
+
+
+def clean_up(ctx, base, grader_pid=None, group=None):
+    """After a test: kill what this test started and is still there (the daemon's sleep, found by the
+    test's own marker; sandbox processes in the test grader's cgroups), delete any file a write probe
+    managed to create, and remove the test's folder ``base``. Other programs' processes are never touched."""
+    for pid, _ in survivors(ctx, grader_pid, group, wait=0):
         try:
             os.kill(int(pid), 9)
         except OSError:
             pass
+    if group is not None:
+        for _ in range(50):
+            try:
+                group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.1)
     for f in pwned_files(ctx):
         f.unlink()
     subprocess.run(["rm", "-rf", str(base)], check=False)
 
 
-def survivors(ctx, uids, wait=5.0):
-    """Host processes that outlived the grading: the daemon's sleep, or any process of the sandbox uids
-    ``uids`` (other graders, such as a benchmark, may be running at the same time with their own).
-    A process still being torn down when grading returns gets up to ``wait`` seconds to go; one that is
-    still there after that (a daemon's sleep is) is reported."""
+def survivors(ctx, grader_pid=None, group=None, wait=5.0):
+    """Processes of this test that outlived the grading: the daemon's sleep (its command line holds the
+    test's random marker), for a grader running as root in process ``grader_pid`` any process in one of
+    that grader's sandbox cgroups, and any process in the test's own cgroup ``group``. A process still being torn down when grading returns gets up to
+    ``wait`` seconds to go; one still there after that (a daemon's sleep is) is reported."""
     deadline = time.monotonic() + wait
     while True:
-        found = _processes_of(ctx, uids)
+        found = _processes_of(ctx, grader_pid, group)
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
 
 
-def _processes_of(ctx, uids):
+def leftover_cgroups(grader_pid):
+    """Sandbox cgroups of the grader ``grader_pid`` that still exist."""
     found = []
+    for root in (Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup")):
+        try:
+            found += [str(p) for p in root.iterdir() if p.name.startswith(f"coursetools-grade-{grader_pid}-")]
+        except OSError:
+            pass
+    return found
+
+
+def _processes_of(ctx, grader_pid, test_group=None):
+    members = set()
+    if test_group is not None:
+        try:
+            members = set((test_group / "cgroup.procs").read_text().split())
+        except OSError:
+            pass
+    found, group = [], f"coursetools-grade-{grader_pid}-".encode()
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
             cmd = open(f"/proc/{d}/cmdline", "rb").read()
-            uid = os.stat(f"/proc/{d}").st_uid
+            cgroups = open(f"/proc/{d}/cgroup", "rb").read() if grader_pid else b""
         except OSError:
             continue
-        if ctx.marker.encode() in cmd or uid in uids:
+        if ctx.marker.encode() in cmd or group in cgroups or d in members:
             found.append((d, cmd[:80]))
     return found

@@ -31,7 +31,9 @@ _grad_cases = [Case(_data(20 + i, N, D), _gradient(*_data(20 + i, N, D)), f"X of
                for i, (N, D) in enumerate([(6, 3), (1, 1), (30, 4)])]
 _X = np.array([[0.0, 1], [1, 1], [2, 1], [4, 1], [5, 1]])
 _t = np.array([0.5, 1.0, 2.5, 3.0, 5.5])
-_descend_cases = [Case((_X, _t, np.zeros(2), eta, steps), _descend(_X, _t, np.zeros(2), eta, steps),
+# eta and steps arrive as NumPy scalars (np.float64, np.int64): correct code that calls float(eta) or
+# range(steps) must keep full marks
+_descend_cases = [Case((_X, _t, np.zeros(2), np.float64(eta), np.int64(steps)), _descend(_X, _t, np.zeros(2), eta, steps),
                        f"5 points, eta = {eta}, steps = {steps}") for eta, steps in [(0.01, 1), (0.01, 50), (0.03, 200)]]
 _descend_cases.append(Case((_X, _t, np.ones(2), 0.02, 0), np.ones(2), "steps = 0"))
 
