@@ -90,7 +90,9 @@ for a, desc in [(rng.normal(size=(7,)), "a of shape (7,)"),
 def _accuracy_check(Xe, ye, activation, needed):
     def check(got):
         acc = float(np.mean(_predict(*got, Xe, activation) == ye))
-        return None if acc >= needed else f"accuracy on new points {acc:.1%}, at least {needed:.0%} expected"
+        inverted = " (almost every answer is the other class: is a label or the sign of a step inverted?)"
+        return None if acc >= needed else (f"accuracy on new points {acc:.1%}, at least {needed:.0%} expected"
+                                           + (inverted if acc < 0.15 else ""))
     return check
 
 

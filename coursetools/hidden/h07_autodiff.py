@@ -264,7 +264,9 @@ def _xor(n, seed, same=True):
 def _accuracy_check(Xe, ye, needed):
     def check(got):
         acc = float(np.mean(np.array([_float_forward(got, x) > 0 for x in Xe]) == ye))
-        return None if acc >= needed else f"accuracy on new points {acc:.0%}, at least {needed:.0%} expected"
+        inverted = " (almost every answer is the other class: is the target or the sign of a step inverted?)"
+        return None if acc >= needed else (f"accuracy on new points {acc:.0%}, at least {needed:.0%} expected"
+                                           + (inverted if acc < 0.15 else ""))
     return check
 
 
