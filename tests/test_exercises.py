@@ -78,11 +78,105 @@ def test_points_agree_between_notebook_task_text_and_hidden_tests(path):
     graded = [c.metadata["nbgrader"]["points"] for c in nb.cells if c.metadata["nbgrader"].get("grade")]
     headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Task ")]
     tasks = load_exercise(path.stem)
-    assert 4 <= len(tasks) <= 6 and len(graded) == len(headings) == len(tasks)
+    assert 4 <= len(tasks) <= 8 and len(graded) == len(headings) == len(tasks)
     for k, (points, heading, task) in enumerate(zip(graded, headings, tasks), 1):
         assert task.name.startswith(f"{k}. ") and heading.startswith(f"## Task {k} (")
         assert points == task.points, f"{path.name} task {k}: notebook {points} points, hidden tests {task.points}"
         assert f"({points:g} point" in heading, heading
+
+
+def _lesson_headings():
+    """{lesson number: set of its section headings}, read from lessons/*.ipynb now."""
+    out = {}
+    for lesson in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(str(lesson), as_version=4)
+        out[int(lesson.name[:2])] = {ln.lstrip("#").strip() for c in nb.cells if c.cell_type == "markdown"
+                                     for ln in c.source.splitlines() if re.match(r"#+ ", ln)}
+    return out
+
+
+# 'lesson 2, section "A"', 'lesson 2, sections "A" and "B"', 'lesson 2, sections "A", "B" and "C"'
+_SECTIONS = re.compile(r'lesson (\d+), sections? ((?:"[^"\n]+"(?:,? and |, )?)+)')
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_lesson_section_named_in_an_exercise_exists(path):
+    """Every 'Rests on' (and every other 'lesson N, section "..."' in a cell) names a heading that lesson N has
+    today; every task says what it rests on; no section is named in the old single-quoted way, which this test
+    could not read."""
+    headings = _lesson_headings()
+    nb = nbformat.read(str(path), as_version=4)
+    named = 0
+    for cell in nb.cells:
+        text = " ".join(cell.source.split())             # a reference may be wrapped over two lines
+        assert not re.search(r"sections? '", text), f"{path.name}: write section names in double quotes: {text[:200]}"
+        if cell.cell_type == "markdown" and cell.source.startswith("## Task "):
+            rests = re.search(r"\*\*Rests on:\*\*(.*?)(<details>|$)", text)
+            assert rests and _SECTIONS.search(rests.group(1)), f"{path.name}: a task without a 'Rests on' section: {text[:80]}"
+        for m in _SECTIONS.finditer(text):
+            lesson = int(m.group(1))
+            for name in re.findall(r'"([^"]+)"', m.group(2)):
+                assert name in headings[lesson], (f"{path.name} names lesson {lesson}'s section {name!r}, which lesson "
+                                                  f"{lesson} does not have; its headings are {sorted(headings[lesson])}")
+                named += 1
+    assert named >= 5
+
+
+def test_the_section_test_fails_when_a_heading_changes(monkeypatch):
+    """The test above reads the lessons at test time: a renamed heading makes it fail."""
+    real = _lesson_headings()
+    changed = {k: {h.replace("The same slopes, from algebra", "The same slopes, by algebra") for h in v}
+               for k, v in real.items()}
+    monkeypatch.setattr(sys.modules[__name__], "_lesson_headings", lambda: changed)
+    with pytest.raises(AssertionError, match="The same slopes, from algebra"):
+        test_every_lesson_section_named_in_an_exercise_exists(REPO / "solutions" / "02_least_squares.ipynb")
+
+
+_DEF_NAME = re.compile(r"^(?:def|class)[ \t]+(\w+)", re.M)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_reference_functions_stand_in_only_for_earlier_tasks(path):
+    """A task's ``uses`` lists only functions the learner wrote for an earlier task (their reference source is
+    visible to the learner's code while the task runs), and a task that calls another task's function has one."""
+    nb = nbformat.read(str(path), as_version=4)
+    task_of, task, calls, functions = {}, 0, {}, set()      # a class's constructor is given, not a task
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## Task "):
+            task = int(cell.source.split()[2])
+        elif cell.metadata["nbgrader"].get("solution"):
+            for name in _DEF_NAME.findall(cell.source):
+                task_of.setdefault(name, task)
+                functions.update(re.findall(r"^def[ \t]+(\w+)\((?!self)", cell.source, re.M))   # not methods
+            body = cell.source.split("### BEGIN SOLUTION", 1)[-1]
+            calls.setdefault(task, set()).update(re.findall(r"\b(\w+)\(", body))
+    for k, t in enumerate(load_exercise(path.stem), 1):
+        for name in t.uses or {}:
+            assert name in task_of and task_of[name] < k, f"{path.name} task {k} uses {name!r}, not a function of an earlier task"
+        earlier = {n for n in calls.get(k, ()) if n in functions and task_of.get(n, k) < k}
+        assert earlier <= set(t.uses or {}), f"{path.name} task {k} calls {sorted(earlier)} but uses only {sorted(t.uses or {})}"
+
+
+_HINT = re.compile(r"<details><summary><b>Hint (\d)</b>.*?</summary>(.*?)</details>", re.S)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_task_has_hints_in_two_levels_without_code(path):
+    """Hint 1 asks a question or points into the lesson, Hint 2 gives the equation: neither holds a line of code
+    (no NumPy call, no assignment or indexing in backticks)."""
+    nb = nbformat.read(str(path), as_version=4)
+    tasks = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Task ")]
+    for text in tasks:
+        hints = _HINT.findall(text)
+        assert [n for n, _ in hints] == ["1", "2"], f"{path.name}: {text.splitlines()[0]} has hints {[n for n, _ in hints]}"
+        assert "?" in hints[0][1], f"{path.name}: {text.splitlines()[0]}: Hint 1 should ask a question"
+        for _, body in hints:
+            spans = re.findall(r"`([^`]+)`", body)
+            code = [s for s in spans if re.search(r"\w\s*=|\[|@|\w\(.*\w.*\)", s)] + re.findall(r"np\.\w+\(", body)
+            assert not code, f"{path.name}: {text.splitlines()[0]}: a hint holds code: {code}"
+    kinds = " ".join(t.splitlines()[0] for t in tasks)
+    assert re.search(r"predict|explain", kinds), f"{path.name}: no prediction or explanation task"
+    assert "did not" in kinds or "only wished for" in kinds, f"{path.name}: no task that goes where the lesson did not"
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)

@@ -1,5 +1,6 @@
 """Hidden tests of exercises/02_least_squares.ipynb: other shapes, other data, other learning rates.
-Expected values come from the reference formulas below (the gradient is also checked numerically here)."""
+Expected values come from the reference functions below (the gradient is also checked numerically here).
+Tasks that call the learner's earlier functions get these references instead (``uses``): one mistake, one task."""
 import numpy as np
 
 from coursetools.grading import Task, Case
@@ -7,19 +8,21 @@ from coursetools.grading import Task, Case
 rng = np.random.default_rng(202)
 
 
-def _loss(X, w, t):
+# Reference functions. Their source is sent into the sandbox for the tasks that call them (``uses``), so each
+# is a plain function of its arguments, NumPy and the other references only.
+def loss(X, w, t):
     r = X @ w - t
     return 0.5 * float(r @ r)
 
 
-def _grad(X, w, t):
+def gradient(X, w, t):
     return X.T @ (X @ w - t)
 
 
-def _descend(X, t, w0, eta, steps):
+def descend(X, t, w0, eta, steps):
     w = np.array(w0, dtype=float)
-    for _ in range(steps):
-        w = w - eta * _grad(X, w, t)
+    for _ in range(int(steps)):
+        w = w - eta * gradient(X, w, t)
     return w
 
 
@@ -31,19 +34,25 @@ def _data(N, D):
     return rng.normal(size=(N, D)), rng.normal(size=N), rng.normal(size=D)
 
 
-_lo, _gr, _de, _ls, _li, _cf = [], [], [], [], [], []
+def _shape_text(N, D):
+    return f"X of shape {(N, D)}, w of shape {(D,)}, t of shape {(N,)}"
+
+
+_lo, _gr, _de, _ls, _li, _cf, _ri = [], [], [], [], [], [], []
 for N, D in [(2, 1), (7, 3), (20, 5)]:
     X, t, w = _data(N, D)
-    _lo.append(Case((X, w, t), np.array(_loss(X, w, t)), f"X of shape {(N, D)}, w of shape {(D,)}, t of shape {(N,)}"))
-    g = _grad(X, w, t)
+    _lo.append(Case((X, w, t), np.array(loss(X, w, t)), _shape_text(N, D)))
+    g = gradient(X, w, t)
     h = 1e-6
-    num = np.array([(_loss(X, w + h * e, t) - _loss(X, w - h * e, t)) / (2 * h) for e in np.eye(D)])
+    num = np.array([(loss(X, w + h * e, t) - loss(X, w - h * e, t)) / (2 * h) for e in np.eye(D)])
     assert np.allclose(num, g, rtol=1e-5, atol=1e-6)
-    _gr.append(Case((X, w, t), g, f"X of shape {(N, D)}, w of shape {(D,)}, t of shape {(N,)}"))
+    _gr.append(Case((X, w, t), g, _shape_text(N, D)))
 for N, D, steps in [(3, 1, 1), (6, 3, 5), (30, 4, 40)]:
     X, t, w0 = _data(N, D)
-    eta = 0.2 * _limit(X)          # small enough that no run is near its end point
-    _de.append(Case((X, t, w0, eta, steps), _descend(X, t, w0, eta, steps), f"X of shape {(N, D)}, eta={eta:.4f}, steps={steps}"))
+    eta = 0.2 * _limit(X)                 # small enough that no run is near its end point
+    eta = eta if D == 4 else float(eta)   # one case sends a NumPy float64, as a learner's own code would
+    _de.append(Case((X, t, w0, eta, steps), descend(X, t, w0, eta, steps), f"X of shape {(N, D)}, eta={eta:.4f}, "
+                                                                            f"steps={steps}"))
 for N, D, fracs in [(10, 3, [0.3, 0.6, 0.97, 1.04, 1.2]), (25, 2, [0.1, 0.5, 0.9, 0.99, 1.02]), (6, 4, [0.4, 0.8, 1.03, 1.1, 2.0])]:
     X, t, _ = _data(N, D)
     V = np.linalg.eigh(X.T @ X)[1]
@@ -51,17 +60,29 @@ for N, D, fracs in [(10, 3, [0.3, 0.6, 0.97, 1.04, 1.2]), (25, 2, [0.1, 0.5, 0.9
     # still lowers the loss, and only many steps show the divergence
     w0 = np.linalg.lstsq(X, t, rcond=None)[0] + 3 * V[:, 0] + 0.01 * V[:, -1]
     etas = np.array(fracs) * _limit(X)
-    start = _loss(X, w0, t)
-    stable = [e for e in etas if _loss(X, _descend(X, t, w0, e, 300), t) < start]
+    start = loss(X, w0, t)
+    stable = [e for e in etas if loss(X, descend(X, t, w0, e, 300), t) < start]
     _ls.append(Case((X, t, w0, etas, 300), np.array(float(max(stable, default=0.0))),
                     f"X of shape {(N, D)}, {len(etas)} learning rates, steps=300"))
 for N, D in [(3, 2), (12, 3), (40, 6)]:
     X, t, _ = _data(N, D)
     _li.append(Case((X,), np.array(_limit(X)), f"X of shape {(N, D)}"))
     _cf.append(Case((X, t), np.linalg.lstsq(X, t, rcond=None)[0], f"X of shape {(N, D)}, t of shape {(N,)}"))
+for N, D, lam in [(12, 3, 0.5), (9, 4, 0.0), (3, 6, 2.0), (30, 2, 40.0)]:
+    X, t, _ = _data(N, D)
+    w = np.linalg.solve(X.T @ X + lam * np.eye(D), X.T @ t)
+    # the bottom of E_lam: its gradient is zero there
+    assert np.allclose(X.T @ (X @ w - t) + lam * w, 0, atol=1e-9)
+    _ri.append(Case((X, t, lam), w, f"X of shape {(N, D)}, t of shape {(N,)}, lam={lam}"
+                    + (" (N < D)" if N < D else "")))
 
-TASKS = [Task("1. loss", "loss", 1, _lo, scalar=True), Task("2. gradient", "gradient", 2, _gr),
-         Task("3. descend", "descend", 2, _de),
-         Task("4. largest_stable_eta", "largest_stable_eta", 1, _ls, scalar=True),
+TASKS = [Task("1. loss", "loss", 1, _lo, scalar=True),
+         Task("2. gradient", "gradient", 2, _gr),
+         Task("3. descend", "descend", 2, _de, uses={"gradient": gradient}),
+         Task("4. largest_stable_eta", "largest_stable_eta", 1, _ls, scalar=True,
+              uses={"loss": loss, "gradient": gradient, "descend": descend}),
          Task("5. stability_limit", "stability_limit", 2, _li, scalar=True),
-         Task("6. closed_form", "closed_form", 1, _cf)]
+         Task("6. one_step_prediction", "one_step_prediction", 1,
+              [Case((), np.array(2.0), "your prediction (1, 2, 3 or 4)")], scalar=True),
+         Task("7. closed_form", "closed_form", 1, _cf),
+         Task("8. ridge_closed_form", "ridge_closed_form", 2, _ri)]

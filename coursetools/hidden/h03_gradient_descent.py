@@ -1,6 +1,7 @@
 """Hidden tests of exercises/03_gradient_descent.ipynb: other dimensions, matrices, learning rates and step
 counts. Expected values come from the reference update rules below; numerical_gradient is graded through the
-notebook's locked helper numgrad_of_cubic (a cubic, so that one-sided differences are visibly off)."""
+notebook's locked helper numgrad_of_cubic (a cubic, so that one-sided differences are visibly off). No task calls
+another task's function, so no task needs reference versions of the others."""
 import numpy as np
 
 from coursetools.grading import Task, Case
@@ -36,6 +37,16 @@ def _paths(A, p0, eta, steps, beta=0.0, adam=False):
     return np.array(out)
 
 
+def _line_search(A, p0, steps):
+    p, out = p0.astype(float), [p0.astype(float)]
+    for _ in range(steps):
+        g = A @ p
+        gg = float(g @ g)
+        p = p - (gg / float(g @ A @ g) if gg > 0 else 0.0) * g
+        out.append(p)
+    return np.array(out)
+
+
 def _spd(D):
     Q = np.linalg.qr(rng.normal(size=(D, D)))[0]
     return Q @ np.diag(rng.uniform(0.5, 8.0, D)) @ Q.T
@@ -54,5 +65,20 @@ for D, steps in [(1, 3), (3, 15), (4, 60)]:
     _mo.append(Case((A, p0, eta / 2, 0.75, steps), _paths(A, p0, eta / 2, steps, beta=0.75), desc + ", beta=0.75"))
     _ad.append(Case((A, p0, 0.05, steps), _paths(A, p0, 0.05, steps, adam=True), f"A of shape {(D, D)}, eta=0.05, steps={steps}"))
 
+_ln = []
+for D, steps, start in [(2, 5, "random"), (3, 12, "random"), (5, 30, "random"), (3, 4, "eigen"), (4, 3, "zero")]:
+    A = _spd(D)
+    p0 = {"random": rng.normal(size=D), "eigen": 2 * np.linalg.eigh(A)[1][:, 1], "zero": np.zeros(D)}[start]
+    path = _line_search(A, p0, steps)
+    e = 0.5 * np.einsum("kd,de,ke->k", path, A, path)
+    assert np.all(np.diff(e) <= 1e-12)                      # never uphill
+    desc = {"random": "", "eigen": " (p0 along an eigenvector: the minimum in one step)",
+            "zero": " (p0 = 0, already the minimum)"}[start]
+    _ln.append(Case((A, p0, steps), path, f"A of shape {(D, D)}, p0 of shape {(D,)}, steps={steps}{desc}",
+                    rtol=1e-6, atol=1e-9))
+
 TASKS = [Task("1. numerical_gradient", "numgrad_of_cubic", 2, _ng), Task("2. gd_path", "gd_path", 2, _gd),
-         Task("3. momentum_path", "momentum_path", 2, _mo), Task("4. adam_path", "adam_path", 2, _ad)]
+         Task("3. momentum_path", "momentum_path", 2, _mo), Task("4. adam_path", "adam_path", 2, _ad),
+         Task("5. line_search_path", "line_search_path", 2, _ln),
+         Task("6. adam_scale_prediction", "adam_scale_prediction", 1,
+              [Case((), np.array(1.0), "your prediction (1, 2, 3 or 4)")], scalar=True)]

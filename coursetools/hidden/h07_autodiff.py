@@ -1,13 +1,19 @@
-"""Hidden tests of exercises/07_autodiff.ipynb. Every task runs the student's own Value through the notebook's
-locked helpers (build, forward_locals, topo_positions, grads_after_backward, tiny_predictions): graphs come as
-small op lists, so hand-derived formulas cannot answer them. The graphs reuse nodes (a + a, a * a), share
-sub-expressions, call backward() twice, and one is a chain of 3,000 operations. Expected values come from the
-reference below, checked against central differences."""
+"""Hidden tests of exercises/07_autodiff.ipynb. Tasks 1 to 4 and 6 run the student's own Value through the
+notebook's locked helpers (build, forward_locals, topo_positions, grads_after_backward): graphs come as small op
+lists, so hand-derived formulas cannot answer them. The graphs reuse nodes (a + a, a * a, a / a), share
+sub-expressions, reach an inner node along paths of different lengths, call backward() twice, and one is a
+chain of 3,000 operations. Expected values come from the reference below, checked against central differences.
+One mistake, one task (``uses``): backward is graded with a reference topological_order; train_tiny with a
+reference ``Value`` (a function of that name that makes reference Values, so ``isinstance(x, Value)`` fails in
+that task: the task text says so), judged on its 17 numbers after a few steps on two small data sets and on
+its accuracy on points of the other XOR (label 1 where the signs differ) drawn with seeds that stay here."""
 import math
 
 import numpy as np
 
 from coursetools.grading import Task, Case
+
+rng = np.random.default_rng(707)
 
 
 class _V:
@@ -31,8 +37,12 @@ def _build(leaves, ops):
             n = _V(a.data ** j, (a,), (j * a.data ** (j - 1),))
         elif code == 5:
             n = _V(a.data + j, (a, _V(j)), (1.0, 1.0))
-        else:
+        elif code == 6:
             n = _V(a.data * j, (a, _V(j)), (j, a.data))
+        elif code == 7:
+            n = _V(math.sin(a.data), (a,), (math.cos(a.data),))
+        else:
+            b = nodes[int(j)]; n = _V(a.data / b.data, (a, b), (1.0 / b.data, -a.data / b.data ** 2))
         nodes.append(n)
     return nodes
 
@@ -64,6 +74,85 @@ def _grads(leaves, ops):
     return grads
 
 
+# Reference functions. Their source is sent into the sandbox for the tasks that call them (``uses``).
+def topological_order(root):
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents)
+    return order
+
+
+def Value(data, parents=(), local_grads=(), _made=[]):
+    """Makes a reference Value (the class is made once, on the first call, and kept in _made)."""
+    if not _made:
+        class RefValue:
+            def __init__(self, data, parents=(), local_grads=()):
+                self.data, self.grad = float(data), 0.0
+                self.parents, self.local_grads = tuple(parents), tuple(float(g) for g in local_grads)
+
+            def __add__(self, other):
+                other = other if isinstance(other, RefValue) else RefValue(other)
+                return RefValue(self.data + other.data, (self, other), (1.0, 1.0))
+
+            def __mul__(self, other):
+                other = other if isinstance(other, RefValue) else RefValue(other)
+                return RefValue(self.data * other.data, (self, other), (other.data, self.data))
+
+            def __radd__(self, other):
+                return self + other
+
+            def __rmul__(self, other):
+                return self * other
+
+            def __neg__(self):
+                return self * -1.0
+
+            def __sub__(self, other):
+                return self + (-other)
+
+            def __rsub__(self, other):
+                return (-self) + other
+
+            def __pow__(self, k):
+                return RefValue(self.data ** k, (self,), (k * self.data ** (k - 1),))
+
+            def __truediv__(self, other):
+                other = other if isinstance(other, RefValue) else RefValue(other)
+                return RefValue(self.data / other.data, (self, other), (1.0 / other.data, -self.data / other.data ** 2))
+
+            def __rtruediv__(self, other):
+                return RefValue(other) / self
+
+            def tanh(self):
+                t = math.tanh(self.data)
+                return RefValue(t, (self,), (1.0 - t * t,))
+
+            def exp(self):
+                e = math.exp(self.data)
+                return RefValue(e, (self,), (e,))
+
+            def sin(self):
+                return RefValue(math.sin(self.data), (self,), (math.cos(self.data),))
+
+            def backward(self):
+                order = topological_order(self)
+                for node in order:
+                    node.grad = 0.0
+                self.grad = 1.0
+                for node in reversed(order):
+                    for parent, local in zip(node.parents, node.local_grads):
+                        parent.grad += local * node.grad
+
+        _made.append(RefValue)
+    return _made[0](data, parents, local_grads)
+
+
 def _ops(rows):
     return np.array(rows, dtype=float).reshape(-1, 3)
 
@@ -74,14 +163,16 @@ _t1_graphs = [
     ([0.7], [[0, 0, 0], [1, 0, 0], [1, 1, 2]], "a + a, a * a, their product"),
     ([3.0, 0.5, -1.0], [[6, 0, -2.5], [5, 1, 4.0], [1, 3, 4], [0, 5, 2]], "-2.5 * a, b + 4, products and sums"),
 ]
-_t1 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), desc) for lv, ops, desc in _t1_graphs]
+_t1 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), f"{desc}, built with your __add__ and __mul__")
+       for lv, ops, desc in _t1_graphs]
 # Task 2: tanh, exp, powers, applied to leaves only (independent of Task 1)
 _t2_graphs = [
     ([0.3, -1.2, 2.0], [[2, 0, 0], [2, 1, 0], [2, 2, 0]], "tanh of three numbers"),
     ([0.3, -1.2], [[3, 0, 0], [3, 1, 0], [4, 0, 3.0], [4, 1, -1.0]], "exp, a ** 3, b ** -1"),
     ([2.5, 0.1], [[4, 0, 0.5], [4, 1, 2.0], [2, 0, 0], [3, 1, 0]], "a ** 0.5, b ** 2, tanh, exp"),
 ]
-_t2 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), desc, rtol=1e-6, atol=1e-9) for lv, ops, desc in _t2_graphs]
+_t2 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), f"{desc}, built with your tanh, exp and **", rtol=1e-6,
+            atol=1e-9) for lv, ops, desc in _t2_graphs]
 
 # Tasks 3 and 4: graphs of sums, products and tanh made with the constructor (codes 0-2)
 _shared = [[1, 0, 1], [0, 3, 2], [1, 4, 0], [2, 3, 0], [0, 5, 6]]       # e = a*b; d = e + c; f = d*a; g = tanh(e); f + g
@@ -89,10 +180,13 @@ _shared = [[1, 0, 1], [0, 3, 2], [1, 4, 0], [2, 3, 0], [0, 5, 6]]       # e = a*
 _diamond = [[0, 0, 0], [1, 3, 3], [0, 4, 0], [2, 5, 0], [1, 6, 3], [1, 1, 2], [0, 7, 8], [1, 9, 1]]
 _long = [[1, 0, 1], [2, 2, 0]] + [[0 if k % 2 else 1, 3 + k, 1] for k in range(2998)]  # a chain of 3,000 operations
 _unused = [[1, 0, 0], [0, 3, 3]]                                                      # leaves 1 and 2 not used
+# n2 = a * b; n3 = tanh(n2); n4 = n2 + n3; n5 = n4 * a; n6 = n5 + n2: n2 is reached along paths of lengths 1, 3, 4
+_uneven = [[1, 0, 1], [2, 2, 0], [0, 2, 3], [1, 4, 0], [0, 5, 2]]
 _graphs = [([2.0, -3.0, 10.0], _shared, "lesson 7's f + tanh(a*b), shared sub-expressions"),
            ([0.4, -0.8, 1.1], _diamond, "a + a, (a+a)*(a+a), nodes reached along many paths"),
            ([0.9, 1.0001, 0.5], _long, "a chain of 3,000 operations"),
-           ([1.5, 2.0, 3.0], _unused, "a*a + a*a with two unused leaves")]
+           ([1.5, 2.0, 3.0], _unused, "a*a + a*a with two unused leaves"),
+           ([0.3, -0.7], _uneven, "an inner node reached along paths of lengths 1, 3 and 4")]
 
 
 def _topo_check(leaves, ops):
@@ -124,27 +218,75 @@ _t3 = [Case((np.array(lv), _ops(ops)), np.zeros(len(lv) + len(ops) + 1), desc, c
        for lv, ops, desc in _graphs]
 _t4 = [Case((np.array(lv), _ops(ops), times), _grads(lv, _ops(ops)), f"{desc}, backward() called {times}x",
             rtol=1e-7, atol=1e-9)
-       for (lv, ops, desc), times in zip(_graphs + [_graphs[0]], [1, 1, 1, 1, 2])]
+       for (lv, ops, desc), times in zip(_graphs + [_graphs[0]], [1, 1, 1, 1, 1, 2])]
 
 
-def _xor(n, seed):
-    rng = np.random.default_rng(seed)
-    corners = rng.choice([-1.0, 1.0], size=(n, 2))
-    return corners + rng.normal(0, 0.35, (n, 2)), (corners[:, 0] == corners[:, 1]).astype(int)
+# Task 6: sin and a / b, on leaves and on each other (independent of Tasks 1 and 2)
+_t6_graphs = [
+    ([0.4, -1.3], [[7, 0, 0], [7, 1, 0], [8, 0, 1], [8, 1, 0]], "sin a, sin b, a / b, b / a"),
+    ([2.5, 0.8], [[8, 0, 0], [7, 0, 0], [8, 3, 1], [8, 1, 4]], "a / a, sin a, (sin a) / b, b / (the last)"),
+]
+_t6 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), f"{desc}, built with your sin and /", rtol=1e-6, atol=1e-9)
+       for lv, ops, desc in _t6_graphs]
 
 
-def _accuracy_check(labels, needed):
-    def check(pred):
-        acc = float(np.mean(pred == labels))
-        return None if acc >= needed else f"accuracy on new points {acc:.0%}, at least {needed:.0%} expected"
+def _float_forward(p, x):
+    h = [math.tanh(p[k] * x[0] + p[4 + k] * x[1] + p[8 + k]) for k in range(4)]
+    return math.tanh(p[16] + sum(p[12 + k] * h[k] for k in range(4)))
+
+
+def _train_tiny(X, y, steps, lr, seed):
+    """The reference trainer, on the reference Value (the notebook's tiny_forward written out for it)."""
+    r = np.random.default_rng(seed)
+    params = [Value(v) for v in r.normal(0, 1, 17)]
+    T = 2 * np.asarray(y) - 1
+    for _ in range(steps):
+        loss = Value(0.0)
+        for x, t in zip(X, T):
+            h = [(params[k] * float(x[0]) + params[4 + k] * float(x[1]) + params[8 + k]).tanh() for k in range(4)]
+            out = params[16]
+            for k in range(4):
+                out = out + params[12 + k] * h[k]
+            loss = loss + (out.tanh() - float(t)) ** 2
+        loss = loss * (1.0 / len(X))
+        loss.backward()
+        for p in params:
+            p.data -= lr * p.grad
+    return np.array([p.data for p in params])
+
+
+def _xor(n, seed, same=True):
+    r = np.random.default_rng(seed)
+    corners = r.choice([-1.0, 1.0], size=(n, 2))
+    return corners + r.normal(0, 0.35, (n, 2)), ((corners[:, 0] == corners[:, 1]) == same).astype(int)
+
+
+def _accuracy_check(Xe, ye, needed):
+    def check(got):
+        acc = float(np.mean(np.array([_float_forward(got, x) > 0 for x in Xe]) == ye))
+        inverted = " (almost every answer is the other class: is the target or the sign of a step inverted?)"
+        return None if acc >= needed else (f"accuracy on new points {acc:.0%}, at least {needed:.0%} expected"
+                                           + (inverted if acc < 0.15 else ""))
     return check
 
 
-_X, _y = _xor(40, 5)
-_Xe, _ye = _xor(200, 6)
-_t5 = [Case((_X, _y, _Xe, 60, 0.5, 2), np.zeros(200), "40 XOR points, steps=60, lr=0.5, seed=2; tested on 200 new points",
-            check=_accuracy_check(_ye, 0.9))]
+_t7 = []
+for n, steps, lr, seed in [(6, 3, 0.5, 4), (9, 2, 0.8, 7)]:
+    X, y = rng.normal(size=(n, 2)), rng.integers(0, 2, n)
+    _t7.append(Case((X, y, steps, lr, seed), _train_tiny(X, y, steps, lr, seed), f"{n} random points, steps={steps}, "
+                    f"lr={lr}, seed={seed}; the 17 numbers compared with the reference's", rtol=1e-6, atol=1e-9))
+_X, _y = _xor(30, 7105, same=False)
+_Xe, _ye = _xor(200, 7106, same=False)
+_trained = _train_tiny(_X, _y, 40, 0.5, 1)
+assert np.mean((np.array([_float_forward(_trained, x) for x in _Xe]) > 0) == _ye) >= 0.95
+_t7.append(Case((_X, _y, 40, 0.5, 1), np.zeros(17), "30 points of the other XOR (label 1 where the signs differ), "
+                "steps=40, lr=0.5, seed=1; accuracy on 200 new points", check=_accuracy_check(_Xe, _ye, 0.9)))
 
-TASKS = [Task("1. __add__ and __mul__", "forward_locals", 2, _t1), Task("2. tanh, exp, __pow__", "forward_locals", 2, _t2),
-         Task("3. topological_order", "topo_positions", 2, _t3), Task("4. backward", "grads_after_backward", 3, _t4),
-         Task("5. train_tiny", "tiny_predictions", 2, _t5)]
+TASKS = [Task("1. __add__ and __mul__", "forward_locals", 2, _t1),
+         Task("2. tanh, exp, __pow__", "forward_locals", 2, _t2),
+         Task("3. topological_order", "topo_positions", 2, _t3),
+         Task("4. backward", "grads_after_backward", 3, _t4, uses={"topological_order": topological_order}),
+         Task("5. order_explanation", "order_explanation", 1,
+              [Case((), np.array(2.0), "your choice (1, 2, 3 or 4)")], scalar=True),
+         Task("6. sin and __truediv__", "forward_locals", 2, _t6),
+         Task("7. train_tiny", "train_tiny", 3, _t7, uses={"topological_order": topological_order, "Value": Value})]

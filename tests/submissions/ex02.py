@@ -34,4 +34,32 @@ WRONG = [
     ("closed_form", "X^T t without solving", "def closed_form(X, t):\n    return X.T @ t", 0.0),
     ("closed_form", "returns everything np.linalg.lstsq returns (a tuple)",
      "def closed_form(X, t):\n    return np.linalg.lstsq(X, t, rcond=None)", 0.0),
+    ("descend", "coordinate by coordinate, each with the gradient at the partly updated w (Gauss-Seidel)",
+     "def descend(X, t, w0, eta, steps):\n    w = np.array(w0, dtype=float)\n    for _ in range(steps):\n"
+     "        for j in range(len(w)):\n            w[j] = w[j] - eta * gradient(X, w, t)[j]\n    return w", 0.67),   # D = 1 cannot tell
+    ("one_step_prediction", "predicts the error halves", "def one_step_prediction():\n    return 1", 0.0),
+    ("one_step_prediction", "predicts a zig-zag of the same size", "def one_step_prediction():\n    return 3", 0.0),
+    ("one_step_prediction", "predicts it grows", "def one_step_prediction():\n    return 4", 0.0),
+    ("ridge_closed_form", "the penalty's slope taken as 2 lam w (the 1/2 forgotten)", "def ridge_closed_form(X, t, lam):\n"
+     "    return np.linalg.solve(X.T @ X + 2 * lam * np.eye(X.shape[1]), X.T @ t)", 0.5),   # right for lam = 0
+    ("ridge_closed_form", "lam added to every entry of X^T X, not to its diagonal", "def ridge_closed_form(X, t, lam):\n"
+     "    return np.linalg.solve(X.T @ X + lam, X.T @ t)", 0.5),
+    ("ridge_closed_form", "the penalty subtracted", "def ridge_closed_form(X, t, lam):\n"
+     "    return np.linalg.solve(X.T @ X - lam * np.eye(X.shape[1]), X.T @ t)", 0.5),
+    ("ridge_closed_form", "lam ignored (least squares)", "def ridge_closed_form(X, t, lam):\n"
+     "    return np.linalg.lstsq(X, t, rcond=None)[0]", 0.5),
+]
+
+# Right answers written differently from the reference: graded whole, each keeps full marks.
+RIGHT = [
+    ("descend", "eta turned into a Python float first", "def descend(X, t, w0, eta, steps):\n    eta = float(eta)\n"
+     "    w = np.array(w0, dtype=float)\n    for _ in range(int(steps)):\n        w = w - eta * gradient(X, w, t)\n    return w"),
+    ("descend", "a coordinate loop with a simultaneous update", "def descend(X, t, w0, eta, steps):\n"
+     "    w = [float(v) for v in w0]\n    for _ in range(steps):\n        g = gradient(X, np.array(w), t)\n"
+     "        w = [w[j] - eta * g[j] for j in range(len(w))]\n    return np.array(w)"),
+    ("ridge_closed_form", "lstsq on the data stacked with sqrt(lam) I", "def ridge_closed_form(X, t, lam):\n"
+     "    D = X.shape[1]\n    A = np.vstack([X, np.sqrt(lam) * np.eye(D)])\n"
+     "    return np.linalg.lstsq(A, np.concatenate([t, np.zeros(D)]), rcond=None)[0]"),
+    ("stability_limit", "the largest singular value of X, squared", "def stability_limit(X):\n"
+     "    return 2.0 / np.linalg.norm(X, 2) ** 2"),
 ]

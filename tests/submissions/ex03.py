@@ -35,5 +35,35 @@ WRONG = [
     ("adam_path", "t counted from 0", _path("adam_path", "        g = A @ p\n        m = 0.9 * m + 0.1 * g\n        v = 0.999 * v + 0.001 * g ** 2\n"
                                             "        p = p - eta * (m / (1 - 0.9 ** (t - 1))) / (np.sqrt(v / (1 - 0.999 ** (t - 1))) + 1e-8)\n",
                                             "    m = v = np.zeros_like(p)\n"), 0.0),
+    ("adam_path", "eps inside the square root", _path("adam_path", "        g = A @ p\n        m = 0.9 * m + 0.1 * g\n        v = 0.999 * v + 0.001 * g ** 2\n"
+                                                     "        p = p - eta * (m / (1 - 0.9 ** t)) / np.sqrt(v / (1 - 0.999 ** t) + 1e-8)\n",
+                                                     "    m = v = np.zeros_like(p)\n"), 1.33),   # visible only where slopes are tiny
+    ("line_search_path", "a fixed step 1 / lambda_max instead of the best one", _path("line_search_path",
+        "        p = p - (A @ p) / np.linalg.eigvalsh(A).max()\n").replace("eta, ", ""), 0.4),   # p0 = 0 cannot tell
+    ("line_search_path", "the step upside down: g^T A g / g^T g", _path("line_search_path",
+        "        g = A @ p\n        p = p - (g @ A @ g) / (g @ g) * g if g @ g > 0 else p\n").replace("eta, ", ""), 0.4),   # p0 = 0 cannot tell
+    ("line_search_path", "no care for a zero gradient (0 / 0 at the minimum)", _path("line_search_path",
+        "        g = A @ p\n        p = p - (g @ g) / (g @ A @ g) * g\n").replace("eta, ", ""), 1.6),   # only p0 = 0 fails
+    ("line_search_path", "the step that makes the gradient smallest, not E", _path("line_search_path",
+        "        g = A @ p\n        Ag = A @ g\n        p = p - (g @ Ag) / (Ag @ Ag) * g if g @ g > 0 else p\n").replace("eta, ", ""), 0.8),   # right from an eigenvector and from 0
+    ("adam_scale_prediction", "predicts 100 times longer steps", "def adam_scale_prediction():\n    return 2", 0.0),
+    ("adam_scale_prediction", "predicts 10 times longer steps", "def adam_scale_prediction():\n    return 3", 0.0),
+    ("adam_scale_prediction", "predicts divergence", "def adam_scale_prediction():\n    return 4", 0.0),
 ]
 CELL = {"numerical_gradient": "numerical_gradient"}
+
+# Right answers written differently from the reference: graded whole, each keeps full marks.
+RIGHT = [
+    ("momentum_path", "PyTorch's form: u = beta u + g, p -= eta u (the same points)", _path("momentum_path",
+        "        u = beta * u + A @ p\n        p = p - eta * u\n", "    u = np.zeros_like(p)\n", "beta, ")),
+    ("adam_path", "one coordinate at a time with math.sqrt", "import math\n\n\ndef adam_path(A, p0, eta, steps):\n"
+     "    p = [float(v) for v in p0]\n    m, v = [0.0] * len(p), [0.0] * len(p)\n    path = [list(p)]\n"
+     "    for t in range(1, steps + 1):\n        g = list(np.asarray(A) @ np.array(p))\n        for i in range(len(p)):\n"
+     "            m[i] = 0.9 * m[i] + 0.1 * g[i]\n            v[i] = 0.999 * v[i] + 0.001 * g[i] ** 2\n"
+     "            p[i] -= eta * (m[i] / (1 - 0.9 ** t)) / (math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8)\n"
+     "        path.append(list(p))\n    return np.array(path)"),
+    ("line_search_path", "the step from a Rayleigh quotient, written with np.dot", "def line_search_path(A, p0, steps):\n"
+     "    p = np.asarray(p0, dtype=float).copy()\n    out = [p.copy()]\n    for _ in range(steps):\n        g = np.dot(A, p)\n"
+     "        if np.any(g):\n            p = p - np.dot(g, g) / np.dot(g, np.dot(A, g)) * g\n        out.append(p.copy())\n"
+     "    return np.stack(out)"),
+]
