@@ -86,17 +86,19 @@ def test_points_agree_between_notebook_task_text_and_hidden_tests(path):
 
 
 def _lesson_headings():
-    """{lesson number: set of its section headings}, read from lessons/*.ipynb now."""
+    """{lesson label ("2", "4a", "4b"): set of its section headings}, read from lessons/*.ipynb now; the label
+    is the one the lesson's title gives ("# Lesson 4a — ...")."""
     out = {}
     for lesson in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(str(lesson), as_version=4)
-        out[int(lesson.name[:2])] = {ln.lstrip("#").strip() for c in nb.cells if c.cell_type == "markdown"
-                                     for ln in c.source.splitlines() if re.match(r"#+ ", ln)}
+        lines = [ln for c in nb.cells if c.cell_type == "markdown" for ln in c.source.splitlines()]
+        label = next(re.match(r"# Lesson (\d+[a-z]?)\b", ln).group(1) for ln in lines if re.match(r"# Lesson \d", ln))
+        out[label] = {ln.lstrip("#").strip() for ln in lines if re.match(r"#+ ", ln)}
     return out
 
 
-# 'lesson 2, section "A"', 'lesson 2, sections "A" and "B"', 'lesson 2, sections "A", "B" and "C"'
-_SECTIONS = re.compile(r'lesson (\d+), sections? ((?:"[^"\n]+"(?:,? and |, )?)+)')
+# 'lesson 2, section "A"', 'lesson 4a, sections "A" and "B"', 'lesson 2, sections "A", "B" and "C"'
+_SECTIONS = re.compile(r'lesson (\d+[a-z]?), sections? ((?:"[^"\n]+"(?:,? and |, )?)+)')
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
@@ -114,7 +116,8 @@ def test_every_lesson_section_named_in_an_exercise_exists(path):
             rests = re.search(r"\*\*Rests on:\*\*(.*?)(<details>|$)", text)
             assert rests and _SECTIONS.search(rests.group(1)), f"{path.name}: a task without a 'Rests on' section: {text[:80]}"
         for m in _SECTIONS.finditer(text):
-            lesson = int(m.group(1))
+            lesson = m.group(1)
+            assert lesson in headings, f"{path.name} names lesson {lesson}, which does not exist (lessons: {sorted(headings)})"
             for name in re.findall(r'"([^"]+)"', m.group(2)):
                 assert name in headings[lesson], (f"{path.name} names lesson {lesson}'s section {name!r}, which lesson "
                                                   f"{lesson} does not have; its headings are {sorted(headings[lesson])}")

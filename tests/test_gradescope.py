@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pytest
 
+
 import class02
 from coursetools.gradescope import (ISOLATION_VAR, ROOT_VAR, UID_VAR, IsolationError, StudentUser, build_zip,
                                     grading_requirements)
 from coursetools.grading.sandbox import sandbox_status
+from coursetools.grading import load_exercise
+
+FULL = sum(t.points for t in load_exercise("02_least_squares"))   # the class's full marks
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISE = class02.EXERCISE
@@ -63,7 +67,7 @@ def test_the_zip_has_gradescopes_layout_and_nothing_secret(tmp_path):
         config = json.loads(zf.read("autograder.json"))
         pins = zf.read("requirements.txt").decode()
     assert config["exercise"] == EXERCISE and config["details"] == "after_due_date" and config["scores"] == "visible"
-    assert sum(p for _, p in config["tasks"]) == 9
+    assert sum(p for _, p in config["tasks"]) == FULL
     course = (REPO / "requirements.txt").read_text()
     for line in pins.splitlines():
         if not line.startswith("#"):
@@ -218,7 +222,7 @@ def test_every_score_equals_the_course_grader(autograder, reference, mode):
 def test_hostile_code_neither_reads_the_hidden_tests_nor_writes_its_score(autograder, reference, mode):
     got = _run(autograder, {f"{EXERCISE}.ipynb": _hostile(autograder)}, mode)
     text = json.dumps(got)
-    assert "LEAKED" not in text and got["score"] == reference["hostile"]["score"] == 9, got["output"]
+    assert "LEAKED" not in text and got["score"] == reference["hostile"]["score"] == FULL, got["output"]
     expected = "PermissionError" if mode == "user" else "FileNotFoundError"
     assert f"raised {expected}" in got["output"], got["output"]
     assert (autograder / "results").stat().st_mode & 0o777 == 0o700
@@ -242,11 +246,11 @@ def test_what_cannot_be_graded_says_so(autograder, reference, mode):
         flag = got["tests"][0]
         assert flag["name"] == "Could not be graded automatically" and flag["status"] == "failed", what
         assert flag["visibility"] == "visible" and message in flag["output"], (what, flag["output"])
-        assert [t["score"] for t in got["tests"][1:]] == [0.0] * 6, what
+        assert [t["score"] for t in got["tests"][1:]] == [0.0] * (len(got["tests"]) - 1) and len(got["tests"]) > 1, what
     assert reference["not_a_notebook"]["score"] == 0
     if mode == "sandbox":           # a notebook under another name is graded when it is the only one
         got = _run(autograder, {"my copy.ipynb": class02.solution()}, mode)
-        assert got["score"] == 9 and got["extra_data"]["gradable"] is True
+        assert got["score"] == FULL and got["extra_data"]["gradable"] is True
 
 
 def test_without_isolation_nothing_is_graded(autograder):
