@@ -449,3 +449,15 @@ def test_a_submission_that_crashed_among_classmates_is_graded_again_alone(monkey
     assert got["crasher"]["score"] == 0.0 and "again" not in got["crasher"]["output"]
     assert calls.count(b"victim") == 2 and calls.count(b"crasher") == 2 and calls.count(b"other") == 1
     assert not any("_crashed" in r for r in got.values())
+
+
+def test_the_grader_skips_visible_checks_and_the_showcase_cell_but_runs_everything_else():
+    source = nbformat.read(str(REPO / "exercises" / "06_backprop_mnist.ipynb"), as_version=4).cells
+    data = nbformat.writes(nbformat.read(str(REPO / "solutions" / "06_backprop_mnist.ipynb"), as_version=4)).encode()
+    cells, n, _ = submissions.notebook_cells(data, source)
+    ids = [source[i].metadata.get("nbgrader", {}).get("grade_id") for i, _ in cells]
+    checks = {c.metadata["nbgrader"]["grade_id"] for c in source if c.metadata.get("nbgrader", {}).get("grade")}
+    assert checks and not checks & set(ids) and "result" not in ids
+    assert {"setup", "mnist_data", "linear_backward", "backward3", "train_mnist"} <= set(ids)
+    everything, _, _ = submissions.notebook_cells(data)          # without the exercise notebook: every cell
+    assert len(everything) == sum(c.cell_type == "code" for c in nbformat.reads(data.decode(), as_version=4).cells)

@@ -88,10 +88,26 @@ def restore_locked(cells, source_cells):
     return out, notes
 
 
+SHOWCASE = "result"      # the grade_id of an exercise's last provided cell, which only shows the learner's result
+
+
+def not_graded_ids(source_cells):
+    """grade_ids of the exercise notebook's cells that hidden grading does not need to run: its visible
+    checks (nbgrader's autograded test cells: the hidden tests call the same functions on other inputs)
+    and its showcase cell (``SHOWCASE``)."""
+    out = {SHOWCASE}
+    for c in source_cells or ():
+        m = _nbgrader(c)
+        if c.get("cell_type") == "code" and m.get("grade") and not m.get("solution") and m.get("grade_id"):
+            out.add(m["grade_id"])
+    return out
+
+
 def notebook_cells(data, source_cells=None):
     """(code cells, number of cells, notes) of a notebook given as bytes. Code cells are (index among ALL
     cells, markdown included, as a learner counts them; source) with IPython magics and shell lines
-    commented out. With ``source_cells`` (the exercise notebook's cells), provided cells are restored."""
+    commented out. With ``source_cells`` (the exercise notebook's cells), provided cells are restored and
+    the cells of ``not_graded_ids`` are left out (they cost time and decide nothing)."""
     import nbformat
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
@@ -99,12 +115,15 @@ def notebook_cells(data, source_cells=None):
     except Exception as exc:
         raise SubmissionError(f"This file could not be read as a notebook ({type(exc).__name__}). "
                               "Submit the .ipynb file that Jupyter saved.") from None
-    notes = []
+    notes, skip = [], set()
     if source_cells:
         cells, notes = restore_locked(cells, source_cells)
+        skip = not_graded_ids(source_cells)
     code = []
     for i, c in enumerate(cells):
         if c.get("cell_type") != "code" or not isinstance(c.get("source"), str):
+            continue
+        if _nbgrader(c).get("grade_id") in skip:
             continue
         lines = [("# " + ln) if ln.lstrip().startswith(("%", "!")) else ln for ln in c["source"].splitlines()]
         code.append((i, "\n".join(lines)))
