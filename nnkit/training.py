@@ -1,6 +1,7 @@
 """The training loop of lessons 4 and 6: mini-batches in a seeded order, a progress bar, a per-epoch
 history, and a clear stop when the loss becomes NaN or infinite."""
 import math
+import sys
 import time
 
 import numpy as np
@@ -120,10 +121,28 @@ def _evaluate(model, loss, X, y, batch_size, names, where):
     return total / len(X), acc
 
 
+def _in_a_kernel():
+    """True when this code runs in a Jupyter kernel, where a progress bar can be a widget.
+
+    Asked on every call: ``tqdm.auto`` decides once, at its first import, from whether some module
+    happened to import ``ipykernel`` before, which a script or a test can do without being in a kernel."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and hasattr(shell, "kernel")
+
+
 def _make_bar(total, enabled, desc):
+    """A tqdm progress bar: a widget in a Jupyter kernel, text on stderr anywhere else (None if not enabled)."""
     if not enabled:
         return None
-    from tqdm.auto import tqdm     # imported here so that `import nnkit` stays fast
+    # imported here so that `import nnkit` stays fast
+    if _in_a_kernel():
+        try:
+            from tqdm.notebook import tqdm
+            return tqdm(total=total, desc=desc, unit="batch", leave=True, mininterval=0.5)
+        except ImportError:        # no ipywidgets: the text bar below
+            pass
+    from tqdm.std import tqdm
     return tqdm(total=total, desc=desc, unit="batch", leave=True, mininterval=0.5)
 
 

@@ -89,6 +89,23 @@ def test_progress_bar_runs(capsys):
     assert captured.out.startswith("trained 2 epochs in ") and "accuracy" in captured.out
 
 
+def test_progress_bar_is_text_outside_a_kernel_whatever_was_imported_before(capsys, monkeypatch):
+    """tqdm.auto chooses its notebook bar, once, at its first import, if anything imported ipykernel's shell
+    before (an earlier test can: test_notebooks reads the kernel's language_info from ipykernel). Outside a
+    kernel train's bar must be text on stderr whatever ran before: here tqdm.auto is imported afresh (the
+    modules are put back afterwards) after ipykernel's shell."""
+    import importlib
+    import sys
+    for name in [m for m in sys.modules if m == "tqdm.auto" or m == "tqdm.autonotebook"]:
+        monkeypatch.delitem(sys.modules, name)
+    importlib.import_module("ipykernel.zmqshell")
+    X, y = nnkit.moons(50, seed=0)
+    nnkit.train(_moons_model(), nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.1), X, y, epochs=2, batch_size=10)
+    captured = capsys.readouterr()
+    assert "epoch 2/2" in captured.err and "10/10" in captured.err, captured
+    assert captured.out.startswith("trained 2 epochs in "), captured.out
+
+
 def test_minibatches_cover_every_example_once():
     X = np.arange(23.0).reshape(23, 1)
     y = np.arange(23)
