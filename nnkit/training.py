@@ -147,7 +147,7 @@ def _make_bar(total, enabled, desc):
 
 
 def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_val=None, y_val=None,
-          progress=True, shuffle=True):
+          progress=True, shuffle=True, schedule=None):
     """Train ``model`` on (X, y) with mini-batch gradient descent and return a :class:`History`. Lesson 6.
 
     For each epoch: shuffle the examples (seeded), and for each batch
@@ -156,7 +156,9 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     Inputs: model (a Sequential, or any object with forward/backward/params/grads), loss, optimizer;
     X (N, D); y (N,) integer labels for classification, or targets (N, M) for MSE; epochs, batch_size;
     seed (the order of the examples); X_val (N_val, D) and y_val to evaluate after each epoch;
-    progress (a progress bar and one summary line); shuffle.
+    progress (a progress bar and one summary line); shuffle; schedule: None (the optimizer's lr throughout) or
+    a learning-rate schedule (nnkit.schedules.OneCycle, or any function of progress in [0, 1) giving an lr):
+    before every update, optimizer.lr = schedule(updates done / all updates of the run) (it keeps the last value).
     Returns a History: one dict per epoch (epoch, loss, accuracy, val_loss, val_accuracy, seconds).
     If the loss becomes NaN or infinite, training stops with :class:`TrainingDiverged` explaining why;
     the model's parameters are put back to where they were at the start of that epoch, and
@@ -180,6 +182,9 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     epochs = check_count(epochs, "epochs", where="train")
     batch_size = check_count(batch_size, "batch_size", where="train")
     _check_seed(seed, "train")
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"train: schedule must be a function of the progress through training (0 to 1) that gives "
+                        f"the learning rate, such as nnkit.schedules.OneCycle(3e-3), but {schedule!r} was given.")
     classify = _is_classifier(loss)
     n = len(X)
     n_batches = math.ceil(n / batch_size)
@@ -205,6 +210,8 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
                         _blame_the_data(X, y, ("X", "y"), "train", "training")
                         raise _diverged(L, optimizer, history, epoch, b + 1, n_batches, step)
                     model.backward(loss.backward())
+                    if schedule is not None:
+                        optimizer.lr = schedule(step / (epochs * n_batches))
                     optimizer.update(model.params, model.grads)
                     step += 1
                     total += L * len(Xb)

@@ -10,6 +10,7 @@ import sys
 
 import matplotlib
 import pytest
+import threadpoolctl  # noqa: F401  (sets KMP_DUPLICATE_LIB_OK when imported: here, not inside the first test using it)
 
 matplotlib.use("Agg")          # tests never open windows
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -80,9 +80,11 @@ def deck():
     shutil.rmtree(out, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium per test process for all decks (each deck gets a page of its own)."""
+    """One headless Chromium for the decks checked one after another (each deck gets a page of its own).
+    Module scope, not session: while Playwright's synchronous API is open, an asyncio loop runs in this
+    thread, and another Playwright (the JupyterLab tests' in the same process) or asyncio.run refuses to start."""
     with browser_context(viewport=(1280, 720)) as ctx:
         yield ctx
 

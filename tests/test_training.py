@@ -106,6 +106,55 @@ def test_progress_bar_is_text_outside_a_kernel_whatever_was_imported_before(caps
     assert captured.out.startswith("trained 2 epochs in "), captured.out
 
 
+def test_train_sets_the_scheduled_learning_rate_before_every_update():
+    """schedule(progress) is asked before each of the epochs x batches updates, with progress = updates done /
+    all updates, and its answer is the lr of that update: a schedule that always answers the optimizer's own
+    lr trains exactly as no schedule, and one that answers 0 for the second half leaves the weights as they
+    were after the first half."""
+    X, y = nnkit.moons(60, seed=4)
+    asked = []
+
+    def constant(progress):
+        asked.append(progress)
+        return 0.1
+    runs = []
+    for schedule in (None, constant):
+        m = _moons_model(5)
+        nnkit.train(m, nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.1), X, y, epochs=3, batch_size=20, seed=1,
+                    progress=False, schedule=schedule)
+        runs.append(_flat(m))
+    assert asked == [k / 9 for k in range(9)]
+    assert np.array_equal(runs[0], runs[1])
+    half = _moons_model(5)
+    nnkit.train(half, nnkit.SoftmaxCrossEntropy(), nnkit.SGD(0.1), X, y, epochs=1, batch_size=20, seed=1,
+                progress=False)
+    stopped = _moons_model(5)
+    opt = nnkit.SGD(0.1)
+    nnkit.train(stopped, nnkit.SoftmaxCrossEntropy(), opt, X, y, epochs=2, batch_size=20, seed=1, progress=False,
+                schedule=lambda progress: 0.1 if progress < 0.5 else 0.0)
+    assert np.array_equal(_flat(stopped), _flat(half)) and opt.lr == 0.0
+    with pytest.raises(TypeError, match="schedule must be a function"):
+        nnkit.train(half, nnkit.SoftmaxCrossEntropy(), opt, X, y, schedule=0.1, progress=False)
+
+
+def test_one_cycle_climbs_then_falls_in_straight_lines():
+    from nnkit.schedules import OneCycle
+    s = OneCycle(0.01, warmup=0.25, start=0.1, end=0.02)
+    assert s(0) == pytest.approx(0.001) and s(0.25) == pytest.approx(0.01) and s(1) == pytest.approx(0.0002)
+    assert s(0.125) == pytest.approx(0.0055)                              # half-way up
+    assert s(0.625) == pytest.approx((0.01 + 0.0002) / 2)                 # half-way down
+    lrs = [s(k / 100) for k in range(101)]
+    assert lrs[:26] == sorted(lrs[:26]) and lrs[25:] == sorted(lrs[25:], reverse=True)
+    assert OneCycle(0.01, warmup=0)(0) == pytest.approx(0.01)
+    for bad in (dict(warmup=1), dict(start=-0.1), dict(end=1.5)):
+        with pytest.raises(ValueError, match="For example OneCycle"):
+            OneCycle(0.01, **bad)
+    with pytest.raises(TypeError, match="a number from 0 to 1"):
+        OneCycle(0.01, end="0")
+    with pytest.raises(ValueError, match="peak_lr"):
+        OneCycle(-1)
+
+
 def test_minibatches_cover_every_example_once():
     X = np.arange(23.0).reshape(23, 1)
     y = np.arange(23)
