@@ -222,3 +222,29 @@ def test_plot_history_draws_train_and_validation_curves():
     fig = nnkit.plotting.plot_history(h2)
     assert [[ln.get_label() for ln in ax.get_lines()] for ax in fig.axes] == [["train"], ["train"]]
     plt.close(fig)
+
+
+def test_bench_spreads_a_schedule_over_the_whole_run_and_times_the_way_to_the_goal(monkeypatch):
+    """bench trains one epoch per train() call: a schedule must still run once from 0 to 1 over all epochs,
+    not restart each epoch. The time to the goal is the training time up to the first epoch that reaches it."""
+    from coursetools import bench
+    Xtr, ytr, _, _ = nnkit.load_mnist(flatten=True, normalize=True)
+    asked = []
+
+    def schedule(progress):
+        asked.append(progress)
+        return 1e-3
+    runner = bench._NnkitRunner(0, 1e-3, schedule=schedule, epochs=2, sizes=(784, 16, 10))
+    for seed in (1, 2):
+        runner.epoch(Xtr[:1000], ytr[:1000], seed, 100)
+    assert asked == pytest.approx([k / 20 for k in range(20)])
+    monkeypatch.setattr(bench, "GOAL", 0.5)           # reached after the first epoch
+    res = bench.run(seed=0, log=lambda text: None, **dict(bench.FAST, epochs=2))
+    assert res["first_epoch_at_98"] == 1 and res["seconds_to_98"] == pytest.approx(res["epoch_seconds"][0], abs=1e-3)
+    assert res["training_seconds"] == pytest.approx(sum(res["epoch_seconds"]), abs=1e-3)
+    assert res["model"].startswith("784-128-10 ReLU") and res["schedule"].startswith("OneCycle(peak_lr=0.01")
+    monkeypatch.setattr(bench, "GOAL", 1.01)          # never reached
+    res = bench.run(seed=0, log=lambda text: None, **dict(bench.FAST, epochs=1, batch_size=1000))
+    assert res["first_epoch_at_98"] is None and res["seconds_to_98"] is None
+    with pytest.raises(ValueError, match="time the fast recipe alone"):
+        bench.run(compare_numpy=True, log=lambda text: None, **bench.FAST)
