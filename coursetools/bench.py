@@ -252,11 +252,14 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
     for r in runners:
         spare = type(r)(seed, lr, runners[0].init)
         spare.epoch(Xtr[warm], ytr[warm], seed, batch_size)
+    run_order = np.random.default_rng(seed)
     times = {r.name: [] for r in runners}
     accs = {r.name: [] for r in runners}
     for epoch in range(1, epochs + 1):
         epoch_seed = seed * 1000 + epoch
         X_epoch = random_shifts(Xtr, seed=epoch_seed) if augment else Xtr
+        if schedule is not None:     # nnkit alone: the example orders of one nnkit.train(..., epochs, seed) call
+            epoch_seed = run_order
         # alternate who goes first, so neither always runs on a "warmer" machine
         for r in (runners if epoch % 2 else runners[::-1]):
             t0 = time.perf_counter()

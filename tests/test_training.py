@@ -235,9 +235,15 @@ def test_bench_spreads_a_schedule_over_the_whole_run_and_times_the_way_to_the_go
         asked.append(progress)
         return 1e-3
     runner = bench._NnkitRunner(0, 1e-3, schedule=schedule, epochs=2, sizes=(784, 16, 10))
-    for seed in (1, 2):
-        runner.epoch(Xtr[:1000], ytr[:1000], seed, 100)
+    order = np.random.default_rng(3)                   # as run() passes it for --fast: one generator for the run
+    for _ in range(2):
+        runner.epoch(Xtr[:1000], ytr[:1000], order, 100)
     assert asked == pytest.approx([k / 20 for k in range(20)])
+    # ... which trains exactly as one nnkit.train call of two epochs (lesson 6's fast run)
+    same = nnkit.mlp([784, 16, 10], seed=0, dtype=np.float32)
+    nnkit.train(same, nnkit.SoftmaxCrossEntropy(), nnkit.Adam(1e-3), Xtr[:1000], ytr[:1000], epochs=2, batch_size=100,
+                seed=3, progress=False)
+    assert np.array_equal(_flat(same), _flat(runner.model))
     monkeypatch.setattr(bench, "GOAL", 0.5)           # reached after the first epoch
     res = bench.run(seed=0, log=lambda text: None, **dict(bench.FAST, epochs=2))
     assert res["first_epoch_at_98"] == 1 and res["seconds_to_98"] == pytest.approx(res["epoch_seconds"][0], abs=1e-3)
