@@ -223,6 +223,14 @@ class _TorchRunner:
         return float(np.mean(out == y))
 
 
+def time_to_goal(accuracies, seconds, goal=None):
+    """(the first epoch whose test accuracy reaches ``goal`` (default GOAL), the training seconds of the epochs
+    up to and including it), or (None, None) if none does. accuracies and seconds: one number per epoch."""
+    goal = GOAL if goal is None else goal
+    first = next((i + 1 for i, acc in enumerate(accuracies) if acc >= goal), None)
+    return (first, round(sum(seconds[:first]), 4)) if first else (None, None)
+
+
 def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare_numpy=False, augment=True,
         log=print, beta2=0.999, one_cycle=None, sizes=SIZES):
     """Train and time; returns the result dict that ``--json`` prints. ``one_cycle``: None (Adam's lr
@@ -269,7 +277,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
         log("  ".join(f"{r.name}: epoch {epoch:>2} {times[r.name][-1]:.2f} s ({sum(times[r.name]):5.2f} s in all)"
                       f"  test acc {accs[r.name][-1]:.4f}" for r in runners))
     med = {k: statistics.median(v) for k, v in times.items()}
-    first_98 = next((i + 1 for i, a in enumerate(accs["nnkit"]) if a >= GOAL), None)
+    first_98, seconds_98 = time_to_goal(accs["nnkit"], times["nnkit"])
     result = {
         "model": "%s ReLU, Adam(lr=%g, beta2=%g), float32" % ("-".join(map(str, sizes)), lr, beta2),
         "schedule": repr(schedule) if schedule is not None else None,
@@ -283,7 +291,7 @@ def run(epochs=20, batch_size=100, lr=1e-3, seed=0, compare_torch=False, compare
         "best_test_accuracy": max(accs["nnkit"]),
         "first_epoch_at_98": first_98,
         # training time (the timed epochs, without the test evaluations) up to the end of that epoch
-        "seconds_to_98": round(sum(times["nnkit"][:first_98]), 4) if first_98 else None,
+        "seconds_to_98": seconds_98,
     }
     for other in ("numpy", "numpy_fused", "torch"):
         if other in med:
