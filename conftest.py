@@ -4,9 +4,92 @@ With pytest-xdist, each worker process runs its own tests and notebook kernels. 
 them also start a BLAS thread per core oversubscribes the machine (two workers x two BLAS threads on two
 cores spend their time waiting for each other), so each worker, and every kernel it starts, uses one
 BLAS thread. A learner's own JupyterLab is not affected.
+
+Two hooks keep the suite correct and quick in any order and with any number of workers:
+- a notebook's cells are one program: whatever order the tests are put in (pytest-randomly shuffles the
+  items of every file), each notebook's cells run together and in their order;
+- with xdist, work is handed out in units that share a set-up (a test file, a notebook, one lesson's slide
+  deck), the longest first, so that no worker is left with a long unit at the end while the other idles
+  (xdist's own --dist loadscope hands out the units with most tests first: the 70 s release test, which
+  has two, was among the last).
 """
 import os
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """What `-n auto` (pyproject's addopts) means: WORKERS_PER_CORE workers per core."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
+WORKERS_PER_CORE = 1
+
+
+def _notebook(item):
+    """The notebook file of an nbval cell item, else None."""
+    return item.parent if hasattr(item, "cell_num") and item.nodeid.split("::")[0].endswith(".ipynb") else None
+
+
+def pytest_collection_modifyitems(items):
+    """Put every notebook's cells back together and in their order, where its first cell landed."""
+    cells = {}
+    for item in items:
+        nb = _notebook(item)
+        if nb is not None:
+            cells.setdefault(nb, []).append(item)
+    if not cells:
+        return
+    ordered = []
+    for item in items:
+        nb = _notebook(item)
+        if nb is None:
+            ordered.append(item)
+        elif nb in cells:
+            ordered += sorted(cells.pop(nb), key=lambda cell: cell.cell_num)
+    items[:] = ordered
+
+
+# Units of work that take longest (seconds each, measured on 2 shared cores, 2026-12), handed out first.
+# Everything else follows, larger units (more tests) first, as xdist's own --dist loadscope does.
+LONGEST_FIRST = {
+    "tests/test_release.py": 70,                  # a fresh venv and pip install
+    "tests/test_jupyterlab_e2e.py": 40,
+    "lessons/06_backprop_mnist.ipynb": 32,
+    "lessons/05_relu_nonlinearity.ipynb": 31,
+    "tests/test_exercise_wrong_solutions.py": 23,
+    "tests/test_grading.py": 21,
+    "tests/test_grading_user.py": 18,
+    "tests/test_grading_all.py": 16,
+    "tests/test_data.py": 14,
+    "tests/test_cli.py": 12,
+    "tests/test_execute.py": 12,
+}
+
+
+def work_unit(nodeid):
+    """The unit of work a test belongs to: its test file (or notebook), except the slide tests, whose unit is
+    their lesson (each lesson's deck is built once, on the worker that checks it)."""
+    path, _, rest = nodeid.partition("::")
+    if path == "tests/test_slides.py" and "[" in rest:
+        return f"{path}[{rest.split('[', 1)[1]}"
+    return path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Whatever --dist asks for (load, loadfile, loadscope, worksteal), hand out whole work units: a notebook's
+    cells split over two workers would each run without the cells before them."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LongestFirst(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+        def _assign_work_unit(self, node):
+            first = max(self.workqueue, key=lambda unit: (LONGEST_FIRST.get(unit, 0), len(self.workqueue[unit])))
+            self.workqueue.move_to_end(first, last=False)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)

@@ -1,6 +1,7 @@
 """The training loop of lessons 4 and 6: mini-batches in a seeded order, a progress bar, a per-epoch
 history, and a clear stop when the loss becomes NaN or infinite."""
 import math
+import sys
 import time
 
 import numpy as np
@@ -120,15 +121,33 @@ def _evaluate(model, loss, X, y, batch_size, names, where):
     return total / len(X), acc
 
 
+def _in_a_kernel():
+    """True when this code runs in a Jupyter kernel, where a progress bar can be a widget.
+
+    Asked on every call: ``tqdm.auto`` decides once, at its first import, from whether some module
+    happened to import ``ipykernel`` before, which a script or a test can do without being in a kernel."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and hasattr(shell, "kernel")
+
+
 def _make_bar(total, enabled, desc):
+    """A tqdm progress bar: a widget in a Jupyter kernel, text on stderr anywhere else (None if not enabled)."""
     if not enabled:
         return None
-    from tqdm.auto import tqdm     # imported here so that `import nnkit` stays fast
+    # imported here so that `import nnkit` stays fast
+    if _in_a_kernel():
+        try:
+            from tqdm.notebook import tqdm
+            return tqdm(total=total, desc=desc, unit="batch", leave=True, mininterval=0.5)
+        except ImportError:        # no ipywidgets: the text bar below
+            pass
+    from tqdm.std import tqdm
     return tqdm(total=total, desc=desc, unit="batch", leave=True, mininterval=0.5)
 
 
 def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_val=None, y_val=None,
-          progress=True, shuffle=True):
+          progress=True, shuffle=True, schedule=None):
     """Train ``model`` on (X, y) with mini-batch gradient descent and return a :class:`History`. Lesson 6.
 
     For each epoch: shuffle the examples (seeded), and for each batch
@@ -137,7 +156,9 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     Inputs: model (a Sequential, or any object with forward/backward/params/grads), loss, optimizer;
     X (N, D); y (N,) integer labels for classification, or targets (N, M) for MSE; epochs, batch_size;
     seed (the order of the examples); X_val (N_val, D) and y_val to evaluate after each epoch;
-    progress (a progress bar and one summary line); shuffle.
+    progress (a progress bar and one summary line); shuffle; schedule: None (the optimizer's lr throughout) or
+    a learning-rate schedule (nnkit.schedules.OneCycle, or any function of progress in [0, 1) giving an lr):
+    before every update, optimizer.lr = schedule(updates done / all updates of the run) (it keeps the last value).
     Returns a History: one dict per epoch (epoch, loss, accuracy, val_loss, val_accuracy, seconds).
     If the loss becomes NaN or infinite, training stops with :class:`TrainingDiverged` explaining why;
     the model's parameters are put back to where they were at the start of that epoch, and
@@ -161,6 +182,9 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     epochs = check_count(epochs, "epochs", where="train")
     batch_size = check_count(batch_size, "batch_size", where="train")
     _check_seed(seed, "train")
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"train: schedule must be a function of the progress through training (0 to 1) that gives "
+                        f"the learning rate, such as nnkit.schedules.OneCycle(3e-3), but {schedule!r} was given.")
     classify = _is_classifier(loss)
     n = len(X)
     n_batches = math.ceil(n / batch_size)
@@ -186,6 +210,8 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
                         _blame_the_data(X, y, ("X", "y"), "train", "training")
                         raise _diverged(L, optimizer, history, epoch, b + 1, n_batches, step)
                     model.backward(loss.backward())
+                    if schedule is not None:
+                        optimizer.lr = schedule(step / (epochs * n_batches))
                     optimizer.update(model.params, model.grads)
                     step += 1
                     total += L * len(Xb)

@@ -1,10 +1,38 @@
 """Shared test set-up. Notebooks under tests/ (submission fixtures of the grader tests) are data, not
-lessons: nbval must not run them."""
+lessons: nbval must not run them.
+
+Every test starts from the same process state, whatever ran before it in the same worker: matplotlib's
+settings are put back and its figures closed after each test, and a test that changes an environment
+variable or the working folder without monkeypatch fails (then both are put back for the next test).
+"""
 import os
+import sys
 
 import matplotlib
+import pytest
+import threadpoolctl  # noqa: F401  (sets KMP_DUPLICATE_LIB_OK when imported: here, not inside the first test using it)
 
 matplotlib.use("Agg")          # tests never open windows
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 collect_ignore_glob = ["**/*.ipynb"]
+PYTEST_OWN = "PYTEST_CURRENT_TEST"        # pytest changes it in every phase of every test
+
+
+@pytest.fixture(autouse=True)
+def _no_state_left_behind():
+    env, cwd = {k: v for k, v in os.environ.items() if k != PYTEST_OWN}, os.getcwd()
+    with matplotlib.rc_context():
+        yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    changed = sorted(k for k in (set(env) | set(os.environ)) - {PYTEST_OWN} if env.get(k) != os.environ.get(k))
+    moved = os.getcwd() != cwd
+    for k in changed:
+        if k in env:
+            os.environ[k] = env[k]
+        else:
+            del os.environ[k]
+    os.chdir(cwd)
+    assert not changed, f"the test changed the environment variables {changed}: use monkeypatch.setenv"
+    assert not moved, "the test changed the working folder: use monkeypatch.chdir"

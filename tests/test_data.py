@@ -12,7 +12,7 @@ import pytest
 
 import nnkit
 from nnkit.data import mnist
-from ports import free_port
+from ports import refused_port
 
 SHIPPED = mnist.PACKAGE_DIR
 
@@ -114,7 +114,7 @@ def test_idx_parser_rejects_bad_headers_and_sizes():
 def test_missing_file_without_network(tmp_path, isolated_cache, monkeypatch):
     d = tmp_path / "data"; d.mkdir(); _copy_files(d)
     (d / "train-labels-idx1-ubyte.gz").unlink()
-    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", f"http://127.0.0.1:{free_port()}/mnist/")
+    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", f"http://127.0.0.1:{refused_port()}/mnist/")
     with pytest.raises(nnkit.DataError) as info:
         nnkit.load_mnist(data_dir=d)
     msg = str(info.value)
@@ -176,7 +176,7 @@ def test_original_gz_files_from_a_mirror_are_accepted(tmp_path, isolated_cache, 
     folder, url = mirror
     for spec in mnist.FILES.values():
         _canonical_gz(spec, folder)
-    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", f"http://127.0.0.1:{free_port()}/dead/ {url}")  # first one is down
+    monkeypatch.setenv("NNKIT_MNIST_MIRRORS", f"http://127.0.0.1:{refused_port()}/dead/ {url}")  # first one is down
     d = tmp_path / "dl"
     Xtr, ytr, Xte, yte = nnkit.load_mnist(data_dir=d)
     ref = nnkit.load_mnist()

@@ -15,7 +15,7 @@ import urllib.request
 
 
 from coursetools.paths import REPO
-from ports import free_port
+from ports import jupyter_server_url
 
 
 def _readme_commands(readme):
@@ -65,28 +65,30 @@ def test_student_release_installs_and_runs_in_a_fresh_venv(tmp_path):
     res = run("-c", "import nnkit, sys; nnkit.load_mnist(); print(nnkit.__file__)")
     assert res.returncode == 0 and str(out) in res.stdout, res.stderr      # nnkit from the release itself
 
-    # the README's jupyter lab command (plus what a test needs: loopback, a port, a token, no browser)
-    port, token = free_port(), "release-test-token"
+    # the README's jupyter lab command (plus what a test needs: loopback, a token, no browser, and port 0:
+    # the server takes a port the system gives it and writes it into its runtime folder)
+    token, runtime = "release-test-token", tmp_path / "runtime"
+    log = tmp_path / "lab.log"
     lab = subprocess.Popen([str(out / ".venv" / "bin" / "jupyter"), "lab", *lab_args, "--no-browser",
-                            f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+                            "--ServerApp.port=0", "--ServerApp.ip=127.0.0.1",
                             f"--IdentityProvider.token={token}", *(["--allow-root"] if os.geteuid() == 0 else [])],
-                           cwd=out, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           start_new_session=True)
+                           cwd=out, env={**env, "JUPYTER_RUNTIME_DIR": str(runtime)}, stdout=subprocess.DEVNULL,
+                           stderr=open(log, "wb"), start_new_session=True)
     try:
+        base = jupyter_server_url(runtime, lab, timeout=120, log=log)
         listing = None
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and lab.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=5) as r:
+                with urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5) as r:
                     listing = json.load(r)
                 break
             except OSError:
-                time.sleep(0.5)
-        assert listing is not None, "JupyterLab did not answer: " + (lab.stderr.read().decode()[-2000:]
-                                                                     if lab.poll() is not None else "")
+                time.sleep(0.2)
+        assert listing is not None, "JupyterLab did not answer: " + log.read_text(errors="replace")[-2000:]
         names = {item["name"] for item in listing["content"]}
         assert {"lessons", "exercises", "nnkit", "README.md"} <= names, names
-        url = f"http://127.0.0.1:{port}/api/contents/lessons/01_rule_based.ipynb?token={token}"
+        url = f"{base}/api/contents/lessons/01_rule_based.ipynb?token={token}"
         with urllib.request.urlopen(url, timeout=10) as r:
             assert json.load(r)["type"] == "notebook"
     finally:

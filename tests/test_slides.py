@@ -8,9 +8,11 @@ matches the prepared notebook's slide metadata, math renders once, widgets rende
 with all their parts visible (lesson 6's drawing grid and probability bars, lesson 1's black pixels,
 icon fonts, labels not cut, progress bars with a bar). Screenshots of every slide go to build/screenshots/.
 """
+import fcntl
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from coursetools import slides
 from browser import browser_context
 
 REPO = Path(__file__).resolve().parent.parent
-LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = {p.stem: p for p in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))}
 SHOTS = REPO / "build" / "screenshots"
 # A screenshot of every slide (13 of 61 s of this test, measured alone) only on request; slides with a problem always get one.
 ALL_SHOTS = os.environ.get("NNKIT_SLIDE_SHOTS") == "1"
@@ -55,21 +57,45 @@ MEASURE = r"""() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory):
+@pytest.fixture(scope="session")
+def deck():
+    """deck(lesson stem) -> the path of that lesson's deck, built on first use into one folder per test
+    process, where the slide assets are copied once. Each lesson's tests are one unit of work for xdist
+    (see conftest.work_unit), so every deck is built once, on the worker that checks it."""
     if not shutil.which("npm") and not (slides.npm_cache() / ".complete").exists():
         pytest.skip("building slides needs npm once (apt-get install nodejs npm)")
-    out = tmp_path_factory.mktemp("slides")
-    paths = slides.build(LESSONS, out)
-    return {p.stem: p for p in paths}
+    out = Path(tempfile.mkdtemp(prefix="nnkit-slides-"))
+    lock = slides.npm_cache().parent / "slides-npm.lock"        # two workers must not both run npm into the cache
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        slides.copy_assets(out)
+    built = {}
+
+    def build(stem):
+        if stem not in built:
+            built[stem] = slides.build_deck(LESSONS[stem], out)
+        return built[stem]
+    yield build
+    shutil.rmtree(out, ignore_errors=True)
 
 
-def test_decks_reference_nothing_outside_the_folder(decks):
-    for name, path in decks.items():
-        html = path.read_text(encoding="utf-8")
-        assert slides.external_references(html) == [], name
-        assert "assets/reveal.js/dist/reveal.js" in html
-    out = next(iter(decks.values())).parent
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the decks checked one after another (each deck gets a page of its own).
+    Module scope, not session: while Playwright's synchronous API is open, an asyncio loop runs in this
+    thread, and another Playwright (the JupyterLab tests' in the same process) or asyncio.run refuses to start."""
+    with browser_context(viewport=(1280, 720)) as ctx:
+        yield ctx
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_deck_references_nothing_outside_the_folder(deck, stem):
+    path = deck(stem)
+    html = path.read_text(encoding="utf-8")
+    assert slides.external_references(html) == [], stem
+    assert "assets/reveal.js/dist/reveal.js" in html
+    out = path.parent
     for needed in ("reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js", "require.js",
                    "html-manager/embed-amd.js", "mathjax/MathJax.js"):
         assert (out / "assets" / needed).is_file(), needed
@@ -89,73 +115,88 @@ def test_prepare_splits_long_code():
     assert "\n".join(c.source for c in pieces).split("\n") == code.source.split("\n"), "code lost or reordered"
 
 
-def test_decks_in_a_browser_offline(decks):
+# In the page: true once the widget renderer has drawn every saved widget (each view gets a widget-subarea holding
+# an element for every widget of its tree: the saved state lists the children of each box) and every image has
+# loaded (the figures are measured).
+WIDGETS_DRAWN = r"""() => {
+  const saved = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+  const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')];
+  if (!saved) return views.length === 0 && [...document.images].every(i => i.complete);
+  const state = JSON.parse(saved.textContent).state;
+  const count = id => 1 + ((state[id] && state[id].state.children) || [])
+      .reduce((n, child) => n + count(child.replace('IPY_MODEL_', '')), 0);
+  return views.every(v => { const sub = v.previousElementSibling;
+      return sub && sub.classList.contains('widget-subarea') &&
+          sub.querySelectorAll('.jupyter-widgets, .jupyter-widgets-disconnected').length >= count(JSON.parse(v.textContent).model_id); })
+      && [...document.images].every(i => i.complete);
+}"""
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_deck_in_a_browser_offline(deck, browser, stem):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    problems = []
-    with browser_context(viewport=(1280, 720)) as ctx:
-        blocked, failed = [], []
+    problems, blocked, failed = [], [], []
+    for old in SHOTS.glob(f"{stem}-*.png"):      # no stale screenshots of a longer earlier deck
+        old.unlink()
+    page = browser.new_page()
 
-        def route(r):
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
 
-        ctx.route("**/*", route)
-        for lesson in LESSONS:
-            for old in SHOTS.glob(f"{lesson.stem}-*.png"):      # no stale screenshots of a longer earlier deck
-                old.unlink()
-            page = ctx.new_page()
-            page.on("requestfailed", lambda req: failed.append(req.url))
-            page.goto(decks[lesson.stem].as_uri())
-            page.wait_for_function("window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=30000)
-            page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=30000)
-            page.wait_for_timeout(1500)                      # the widget renderer draws the saved widgets
-            total = page.evaluate("Reveal.getTotalSlides()")
-            # the count the build took from the notebook it converted (the lessons may change meanwhile)
-            want = int(page.evaluate("document.querySelector('meta[name=expected-slides]').content"))
-            if total != want:
-                problems.append(f"{lesson.stem}: {total} slides, metadata says {want}")
-            assert page.evaluate("!!Reveal.getPlugin('notes')"), "speaker notes plugin missing"
-            indices = page.evaluate("Reveal.getSlides().map(s => Reveal.getIndices(s))")
-            for n, idx in enumerate(indices, 1):
-                page.evaluate(f"Reveal.slide({idx['h']}, {idx['v'] or 0})")
-                found = len(problems)
-                m = page.evaluate(MEASURE)
-                where = f"{lesson.stem} slide {n}"
-                if m["minPx"] < MIN_PX - 0.05:
-                    problems.append(f"{where}: text at {m['minPx']:.1f} px ({m['minText']!r})")
-                if m["height"] > 720 + 20:
-                    problems.append(f"{where}: {m['height']} px tall, the screen has 720")
-                if "NBVAL" in m["text"]:
-                    problems.append(f"{where}: shows an nbval test marker")
-                unseen = UNSEEN.search(m["text"])
-                if unseen and not m["text"].lstrip().startswith("Credits"):
-                    problems.append(f"{where}: refers to material the audience never saw: {unseen.group(0)!r} "
-                                    "(name it where it is first used, or move it to a Credits slide)")
-                if m["prose"] and not m["notes"]:
-                    problems.append(f"{where}: prose but no speaker notes")
-                small = [h for ratio, h in m["imgs"] if ratio < 0.9]
-                if small:
-                    problems.append(f"{where}: figure shrunk below 90 % of its size (natural heights {small})")
-                if m["clipped"]:
-                    problems.append(f"{where}: widget labels cut: {m['clipped']}")
-                if m["bars"] != m["barsShown"]:
-                    problems.append(f"{where}: {m['bars'] - m['barsShown']} of {m['bars']} progress bars invisible")
-                if ALL_SHOTS or len(problems) > found:      # a picture of every slide with a problem
-                    page.screenshot(path=str(SHOTS / f"{lesson.stem}-{n:02d}.png"))
-            problems += _widget_parts(page, lesson.stem)
-            if lesson.stem == "02_least_squares":
-                shown_twice = page.evaluate("""() => [...document.querySelectorAll('.MJX_Assistive_MathML math')]
-                    .filter(m => { const box = m.parentElement, r = m.getBoundingClientRect(),
-                                         c = box.getBoundingClientRect(), st = getComputedStyle(box);
-                        return r.width > c.width + 2 && st.clipPath === 'none' && st.display !== 'none'; }).length""")
-                if shown_twice:
-                    problems.append(f"{lesson.stem}: {shown_twice} formulas drawn twice")
-            page.close()
-    assert not blocked, f"decks tried to reach the network: {blocked[:5]}"
-    assert not failed, f"files the decks asked for but could not load (e.g. icon fonts): {failed[:5]}"
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: failed.append(req.url))
+    page.goto(deck(stem).as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=30000)
+    page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=30000)
+    page.wait_for_function(WIDGETS_DRAWN, timeout=30000)
+    total = page.evaluate("Reveal.getTotalSlides()")
+    # the count the build took from the notebook it converted (the lessons may change meanwhile)
+    want = int(page.evaluate("document.querySelector('meta[name=expected-slides]').content"))
+    if total != want:
+        problems.append(f"{stem}: {total} slides, metadata says {want}")
+    assert page.evaluate("!!Reveal.getPlugin('notes')"), "speaker notes plugin missing"
+    indices = page.evaluate("Reveal.getSlides().map(s => Reveal.getIndices(s))")
+    for n, idx in enumerate(indices, 1):
+        page.evaluate(f"Reveal.slide({idx['h']}, {idx['v'] or 0})")
+        found = len(problems)
+        m = page.evaluate(MEASURE)
+        where = f"{stem} slide {n}"
+        if m["minPx"] < MIN_PX - 0.05:
+            problems.append(f"{where}: text at {m['minPx']:.1f} px ({m['minText']!r})")
+        if m["height"] > 720 + 20:
+            problems.append(f"{where}: {m['height']} px tall, the screen has 720")
+        if "NBVAL" in m["text"]:
+            problems.append(f"{where}: shows an nbval test marker")
+        unseen = UNSEEN.search(m["text"])
+        if unseen and not m["text"].lstrip().startswith("Credits"):
+            problems.append(f"{where}: refers to material the audience never saw: {unseen.group(0)!r} "
+                            "(name it where it is first used, or move it to a Credits slide)")
+        if m["prose"] and not m["notes"]:
+            problems.append(f"{where}: prose but no speaker notes")
+        small = [h for ratio, h in m["imgs"] if ratio < 0.9]
+        if small:
+            problems.append(f"{where}: figure shrunk below 90 % of its size (natural heights {small})")
+        if m["clipped"]:
+            problems.append(f"{where}: widget labels cut: {m['clipped']}")
+        if m["bars"] != m["barsShown"]:
+            problems.append(f"{where}: {m['bars'] - m['barsShown']} of {m['bars']} progress bars invisible")
+        if ALL_SHOTS or len(problems) > found:      # a picture of every slide with a problem
+            page.screenshot(path=str(SHOTS / f"{stem}-{n:02d}.png"))
+    problems += _widget_parts(page, stem)
+    if stem == "02_least_squares":
+        shown_twice = page.evaluate("""() => [...document.querySelectorAll('.MJX_Assistive_MathML math')]
+            .filter(m => { const box = m.parentElement, r = m.getBoundingClientRect(),
+                                 c = box.getBoundingClientRect(), st = getComputedStyle(box);
+                return r.width > c.width + 2 && st.clipPath === 'none' && st.display !== 'none'; }).length""")
+        if shown_twice:
+            problems.append(f"{stem}: {shown_twice} formulas drawn twice")
+    page.close()
+    assert not blocked, f"the deck tried to reach the network: {blocked[:5]}"
+    assert not failed, f"files the deck asked for but could not load (e.g. icon fonts): {failed[:5]}"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
