@@ -106,6 +106,9 @@ def build_zip(exercise, out_dir, details="after_due_date", scores="visible", hid
              ("requirements.txt", grading_requirements((REPO / "requirements.txt").read_text()).encode(), 0o644),
              ("autograder.json", (json.dumps(config, indent=1) + "\n").encode(), 0o644),
              (f"hidden/h{exercise}.py", (hidden_dir / f"h{exercise}.py").read_bytes(), 0o644)]
+    source = hidden_dir / f"{exercise}.ipynb" if hidden_dir != HIDDEN_DIR else REPO / "exercises" / f"{exercise}.ipynb"
+    if source.is_file():        # the exercise as released: its provided cells are put back before grading
+        files.append((f"hidden/{exercise}.ipynb", source.read_bytes(), 0o644))
     package = Path(__file__).resolve().parent
     for arc, path in (_package_files(package, "grader/coursetools", only=GRADER_FILES)
                       + _package_files(REPO / "nnkit", "nnkit")):

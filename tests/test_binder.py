@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from ports import free_port
+from ports import jupyter_server_url
 
 REPO = Path(__file__).resolve().parent.parent
 BINDER = REPO / "binder"
@@ -105,15 +105,15 @@ def _server(env, environ, tmp_path, command):
     """``jupyter <command>`` of the fresh environment on a free loopback port; yields (url, token)."""
     for old in (tmp_path / "rt").glob("jpserver-*"):
         old.unlink()
-    token, port = secrets.token_hex(16), free_port()
-    server = subprocess.Popen(
-        [str(env / "bin" / "jupyter"), command, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+    token = secrets.token_hex(16)
+    server = subprocess.Popen(         # port 0: the server binds a free port itself and writes it down
+        [str(env / "bin" / "jupyter"), command, "--no-browser", "--ServerApp.port=0", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
         + (["--allow-root"] if os.geteuid() == 0 else []),
         cwd=REPO, env=environ, stdout=open(tmp_path / f"{command}.log", "wb"), stderr=subprocess.STDOUT,
         start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
+        url = jupyter_server_url(tmp_path / "rt", server, log=tmp_path / f"{command}.log")
         for _ in range(120):
             try:
                 urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)

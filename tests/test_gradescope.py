@@ -61,8 +61,10 @@ def test_the_zip_has_gradescopes_layout_and_nothing_secret(tmp_path):
         assert {"setup.sh", "run_autograder", "requirements.txt", "autograder.json"} <= names
         for script in ("setup.sh", "run_autograder"):                       # executable, as Gradescope runs them
             assert (infos[script].external_attr >> 16) & 0o111 == 0o111, script
-        assert [n for n in names if n.startswith("hidden/")] == [f"hidden/h{EXERCISE}.py"]
-        assert not [n for n in names if "solutions" in n or n.endswith(".ipynb") or "/hidden/" in n]
+        assert sorted(n for n in names if n.startswith("hidden/")) == [f"hidden/{EXERCISE}.ipynb", f"hidden/h{EXERCISE}.py"]
+        assert zf.read(f"hidden/{EXERCISE}.ipynb") == (REPO / "exercises" / f"{EXERCISE}.ipynb").read_bytes()
+        assert not [n for n in names if "solutions" in n or (n.endswith(".ipynb") and n != f"hidden/{EXERCISE}.ipynb")
+                    or "/hidden/" in n]
         assert "grader/coursetools/grading/core.py" in names and "nnkit/__init__.py" in names
         config = json.loads(zf.read("autograder.json"))
         pins = zf.read("requirements.txt").decode()
