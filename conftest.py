@@ -20,14 +20,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(var, "1")
 
 
-def pytest_xdist_auto_num_workers(config):
-    """What `-n auto` (pyproject's addopts) means: WORKERS_PER_CORE workers per core."""
-    return WORKERS_PER_CORE * (os.cpu_count() or 1)
-
-
-WORKERS_PER_CORE = 1
-
-
 def _notebook(item):
     """The notebook file of an nbval cell item, else None."""
     return item.parent if hasattr(item, "cell_num") and item.nodeid.split("::")[0].endswith(".ipynb") else None
