@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(items):
 # Everything else follows, larger units (more tests) first, as xdist's own --dist loadscope does.
 LONGEST_FIRST = {
     "tests/test_release.py": 70,                  # a fresh venv and pip install
-    "tests/test_jupyterlab_e2e.py": 40,
+    "tests/test_jupyterlab_e2e.py": 27,
     "lessons/06_backprop_mnist.ipynb": 32,
     "lessons/05_relu_nonlinearity.ipynb": 31,
     "tests/test_exercise_wrong_solutions.py": 23,
@@ -72,7 +72,10 @@ def work_unit(nodeid):
 
 def pytest_xdist_make_scheduler(config, log):
     """Whatever --dist asks for (load, loadfile, loadscope, worksteal), hand out whole work units: a notebook's
-    cells split over two workers would each run without the cells before them."""
+    cells split over two workers would each run without the cells before them. (--dist each, every test on
+    every worker, keeps xdist's own scheduler.)"""
+    if config.getoption("dist") == "each":
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
     class LongestFirst(LoadScopeScheduling):
