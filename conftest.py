@@ -20,14 +20,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(var, "1")
 
 
-def pytest_xdist_auto_num_workers(config):
-    """What `-n auto` (pyproject's addopts) means: WORKERS_PER_CORE workers per core."""
-    return WORKERS_PER_CORE * (os.cpu_count() or 1)
-
-
-WORKERS_PER_CORE = 1
-
-
 def _notebook(item):
     """The notebook file of an nbval cell item, else None."""
     return item.parent if hasattr(item, "cell_num") and item.nodeid.split("::")[0].endswith(".ipynb") else None
@@ -56,7 +48,7 @@ def pytest_collection_modifyitems(items):
 # Everything else follows, larger units (more tests) first, as xdist's own --dist loadscope does.
 LONGEST_FIRST = {
     "tests/test_release.py": 70,                  # a fresh venv and pip install
-    "tests/test_jupyterlab_e2e.py": 40,
+    "tests/test_jupyterlab_e2e.py": 27,
     "lessons/06_backprop_mnist.ipynb": 32,
     "lessons/05_relu_nonlinearity.ipynb": 31,
     "tests/test_exercise_wrong_solutions.py": 23,
@@ -80,7 +72,10 @@ def work_unit(nodeid):
 
 def pytest_xdist_make_scheduler(config, log):
     """Whatever --dist asks for (load, loadfile, loadscope, worksteal), hand out whole work units: a notebook's
-    cells split over two workers would each run without the cells before them."""
+    cells split over two workers would each run without the cells before them. (--dist each, every test on
+    every worker, keeps xdist's own scheduler.)"""
+    if config.getoption("dist") == "each":
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
     class LongestFirst(LoadScopeScheduling):

@@ -7,8 +7,8 @@ epoch (``optimizer.lr = 1e-4`` for the last epochs).
 
 Why a schedule helps: early on, a large step moves quickly towards good weights; near the end, the noise
 of mini-batch gradients keeps a large step bouncing around the bottom of the valley, and a small step
-settles into it. Starting with a small step (warm-up) keeps the first updates, made with Adam's rough
-first estimates, from throwing the weights far off.
+settles into it. Starting small and climbing (warm-up) lets Adam's first, rough estimates of the
+gradients settle before the steps grow large.
 """
 from .errors import check_rate
 
