@@ -17,16 +17,19 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 collect_ignore_glob = ["**/*.ipynb"]
 PYTEST_OWN = "PYTEST_CURRENT_TEST"        # pytest changes it in every phase of every test
+# variables a library sets on its first import, whichever test imports it first (PyTorch's compiler cache)
+SET_BY_IMPORTS = {"TORCHINDUCTOR_CACHE_DIR"}
 
 
 @pytest.fixture(autouse=True)
 def _no_state_left_behind():
-    env, cwd = {k: v for k, v in os.environ.items() if k != PYTEST_OWN}, os.getcwd()
+    ignored = {PYTEST_OWN} | SET_BY_IMPORTS
+    env, cwd = {k: v for k, v in os.environ.items() if k not in ignored}, os.getcwd()
     with matplotlib.rc_context():
         yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-    changed = sorted(k for k in (set(env) | set(os.environ)) - {PYTEST_OWN} if env.get(k) != os.environ.get(k))
+    changed = sorted(k for k in (set(env) | set(os.environ)) - ignored if env.get(k) != os.environ.get(k))
     moved = os.getcwd() != cwd
     for k in changed:
         if k in env:

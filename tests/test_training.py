@@ -175,11 +175,9 @@ def test_accuracy_and_confusion_matrix():
     assert cm.sum() == len(y)
 
 
-def test_one_epoch_matches_numpy_and_pytorch_runs_of_the_same_model(monkeypatch):
+def test_one_epoch_matches_numpy_and_pytorch_runs_of_the_same_model():
     """The benchmark's three trainers start from the same weights and see the same batches: after an
     epoch on 3,000 MNIST images their weights agree (float32 rounding apart)."""
-    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", "")     # importing torch sets it: monkeypatch puts back the
-    monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR")         # state before the test (unset) afterwards
     from coursetools import bench
     Xtr, ytr, _, _ = nnkit.load_mnist(flatten=True, normalize=True)
     X, y = Xtr[:3000], ytr[:3000]
