@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .grading.results import write_new
 from .grading.core import student_names
 
 RECORD = "shard.json"
@@ -112,17 +113,8 @@ def write_shard_record(out_dir, exercise, spec, paths):
     """Write ``out_dir/shard.json`` for shard ``spec`` of the whole folder's ``paths`` (call it after the
     shard's grading has finished: a shard without it counts as unfinished). Returns the record."""
     record = shard_record(exercise, spec, paths)
-    _write_new(Path(out_dir) / RECORD, json.dumps(record, indent=1) + "\n")
+    write_new(Path(out_dir) / RECORD, json.dumps(record, indent=1) + "\n")
     return record
-
-
-def _write_new(path, text):
-    """Write a file without following a link planted at its name."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "w", newline="") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
 
 
 def _read_small(path, limit=64 << 20):
@@ -234,13 +226,13 @@ def merge(shard_dirs, out_dir):
     (out_dir / "students").mkdir()
     for name, _, data in rows:
         (out_dir / "students" / name).mkdir()
-        _write_new(out_dir / "students" / name / "results.json", data.decode("utf-8"))
+        write_new(out_dir / "students" / name / "results.json", data.decode("utf-8"))
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_ALL)
     w.writerow(header0)
     for name, row, _ in sorted(rows, key=lambda r: r[0]):
         w.writerow(row)
-    _write_new(out_dir / "gradebook.csv", buf.getvalue())
+    write_new(out_dir / "gradebook.csv", buf.getvalue())
     return results
 
 

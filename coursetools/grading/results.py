@@ -9,7 +9,7 @@ from pathlib import Path
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _write_new(path, text):
+def write_new(path, text):
     """Write a file inside --out without following a link planted there."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
@@ -43,7 +43,7 @@ def write(out_dir, tasks, names, files, results):
     for name, res in zip(names, results):
         d = students / name
         d.mkdir(exist_ok=True)
-        _write_new(d / "results.json", json.dumps(res, indent=2))
+        write_new(d / "results.json", json.dumps(res, indent=2))
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_ALL)
     w.writerow(["student", "file"] + [t.name for t in tasks] + ["total", "max", "note"])
@@ -51,4 +51,4 @@ def write(out_dir, tasks, names, files, results):
         note = res.get("note", "")
         w.writerow([name, _cell_text(os.path.basename(str(file)))] + [f"{t['score']:g}" for t in res["tests"]]
                    + [f"{res['score']:g}", f"{res['max_score']:g}", note])
-    _write_new(out_dir / "gradebook.csv", buf.getvalue())
+    write_new(out_dir / "gradebook.csv", buf.getvalue())
