@@ -3,9 +3,6 @@ run as they are run; ``import nnkit`` is fast and loads no instructor code."""
 import json
 import subprocess
 import sys
-import time
-
-import pytest
 
 
 def _run(*args, timeout=120, package="nnkit"):

@@ -5,7 +5,6 @@ root (its apt-get step is skipped because Python 3.11, bwrap, prlimit and setpri
 then ``run_autograder`` on right, wrong, hostile and ungradable submissions, in both isolation modes: the
 course's sandbox and the unprivileged uid that Gradescope containers without user namespaces fall back to.
 Every score is compared with ``python -m coursetools grade`` on the same notebooks."""
-import csv
 import json
 import os
 import re

@@ -22,8 +22,10 @@ When a run stops early, the next run skips what caused it:
 | the sandbox did not start | start | tried once more, then a grader error |
 | the submission's time budget is used up | any | the tasks not finished fail with that reason |
 """
+import json
 import os
 import select
+import signal
 import time
 
 import numpy as np
@@ -106,6 +108,7 @@ class Record:
         self.ambiguous = False                     # Python died after a cell had left something running
         self.crashed = False                       # a run stopped early (another submission may be why)
         self.out_of_budget = False
+        self.grader_bugs = 0                       # hidden checks that failed inside the grader
 
     def task_seconds(self, limits):
         """A task's time: ``limits.seconds``, or at most LATER_SECONDS after a first time-out."""
@@ -246,7 +249,6 @@ class Run:
 
 
 def _status_text(status):
-    import signal
     if status < 0:
         name = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "SIGKILL (memory or process limit?)",
                 signal.SIGABRT: "an abort", signal.SIGXCPU: "the CPU-time limit", signal.SIGBUS: "a bus error",
@@ -312,7 +314,6 @@ def one_run(rec, cells, job, args, end):
 
 
 def protocol_request(rec, sent, todo, job, args):
-    import json
     tasks = rec.tasks
     return json.dumps({
         "cells": [[i, src] for i, src in sent], "sweep": job.isolation.mode != "unsafe",

@@ -25,6 +25,7 @@ import atexit
 import fcntl
 import importlib.util
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -568,7 +569,6 @@ class Child:
         self.kill()
         # Every process of the sandbox holds the result pipe: end of file means the kernel has finished
         # killing the PID namespace, so no sandbox process is left when grading returns.
-        import select
         end = time.monotonic() + 5
         while time.monotonic() < end:
             ready, _, _ = select.select([self.fd], [], [], 0.1)

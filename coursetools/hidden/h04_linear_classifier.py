@@ -10,7 +10,6 @@ here before they are used as expected values."""
 import numpy as np
 
 import nnkit
-from nnkit.data import pixel_digits
 from coursetools.grading import Task, Case
 
 rng = np.random.default_rng(404)
