@@ -25,6 +25,7 @@ COMMANDS = {
     "bench": "coursetools.bench",
     "lesson-bench": "coursetools.lessonbench",
     "execute": "coursetools.execute",
+    "i18n": "coursetools.i18n",
 }
 
 
