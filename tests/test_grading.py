@@ -27,6 +27,7 @@ from ex02 import notebook, write  # noqa: E402
 
 from coursetools.grading import Case, Task, grade_folder, load_exercise, student_names  # noqa: E402
 from coursetools.grading import protocol, submissions  # noqa: E402
+from coursetools.grading.core import grade_cells  # noqa: E402
 from coursetools.grading.judge import judge  # noqa: E402
 from coursetools.grading.sandbox import Limits, UidLease, sandbox_status  # noqa: E402
 from coursetools.paths import REPO  # noqa: E402
@@ -461,3 +462,18 @@ def test_the_grader_skips_visible_checks_and_the_showcase_cell_but_runs_everythi
     assert {"setup", "mnist_data", "linear_backward", "backward3", "train_mnist"} <= set(ids)
     everything, _, _ = submissions.notebook_cells(data)          # without the exercise notebook: every cell
     assert len(everything) == sum(c.cell_type == "code" for c in nbformat.reads(data.decode(), as_version=4).cells)
+
+
+@needs_sandbox
+def test_pyplot_imported_lazily_in_the_sandbox_still_draws_everywhere():
+    """The sandbox defers pyplot's import to its first use (it costs half a second of every submission):
+    a function that draws, ``matplotlib.pyplot`` reached through its package, and a module-level figure all
+    work as in a notebook, and a cell that only imports pyplot does not pay for it."""
+    cells = [(0, "import sys\nimport matplotlib.pyplot as plt\nimport matplotlib\n"
+                 "LOADED_AT_IMPORT = 'matplotlib.figure' in sys.modules"),
+             (1, "fig0 = matplotlib.pyplot.figure()\nfig0.gca().plot([1, 2, 3])"),
+             (2, "def f():\n    fig, ax = plt.subplots()\n    line, = ax.plot([0.0, 2.0], [1.0, 5.0])\n"
+                 "    assert matplotlib.pyplot is plt and plt.gcf() is fig\n"
+                 "    return float(line.get_ydata()[1] + 10 * LOADED_AT_IMPORT + len(fig0.axes[0].lines) - 1)")]
+    tests, notes = grade_cells(cells, 3, [Task("t", "f", 1, [Case((), 5.0, "the drawn value")], scalar=True)])
+    assert notes == [] and tests[0]["score"] == 1.0, (tests, notes)

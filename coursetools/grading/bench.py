@@ -8,6 +8,9 @@ them with ``grade_folder`` (the sandbox, one worker per core) and prints the wal
 submissions, and whether every complete submission got full marks. Run it alone:
 
     flock /tmp/bench.lock python -m coursetools grade-bench
+
+``--copies N`` measures the time per submission of every exercise instead: N copies of each solution
+notebook graded with ``grade_folder`` (the wall time divided by N; every copy must get full marks).
 """
 import argparse
 import os
@@ -82,10 +85,14 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=None, help="sandboxes at a time (default: number of cores)")
     ap.add_argument("--timeout", type=float, default=Limits.seconds, help="seconds per task and per cell")
     ap.add_argument("--exercise", default="02_least_squares")
+    ap.add_argument("--copies", type=int, default=0,
+                    help="grade this many copies of every exercise's solution and print the time per submission")
     a = ap.parse_args(argv)
     ok, why = sandbox_status()
     if not ok:
         raise RuntimeError(f"the sandbox is not available ({why}); the benchmark measures sandboxed grading")
+    if a.copies:
+        return per_submission(a.copies, a.workers)
     work = Path(tempfile.mkdtemp(prefix="grade-bench-"))
     try:
         (work / "subs").mkdir()
@@ -107,3 +114,25 @@ def main(argv=None):
           f"broken/hostile: {sum(k == 'broken' for k in kinds.values())}")
     print("  slowest: " + ", ".join(f"{n} ({kinds[n]}) {r['execution_time']:.1f} s" for n, r in slowest))
     return 0 if len(full) == len(complete) and untouched_zero else 1
+
+
+def per_submission(copies, workers=None):
+    """Grade ``copies`` copies of every solution notebook; print the seconds per submission of each exercise."""
+    ok = True
+    for solution in sorted((REPO / "solutions").glob("*.ipynb")):
+        exercise = solution.stem
+        work = Path(tempfile.mkdtemp(prefix="grade-bench-"))
+        try:
+            paths = [work / f"student_{k:03d}.ipynb" for k in range(copies)]
+            for path in paths:
+                shutil.copy(solution, path)
+            t0 = time.perf_counter()
+            results = grade_folder(paths, exercise, work / "out", workers=workers)
+            wall = time.perf_counter() - t0
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        full = sum(r["score"] == r["max_score"] for r in results.values())
+        ok = ok and full == copies
+        print(f"{exercise}: {wall / copies:.2f} s per submission ({copies} copies, {workers or os.cpu_count()} "
+              f"workers, load average {os.getloadavg()[0]:.1f}); full marks {full}/{copies}", flush=True)
+    return 0 if ok else 1
