@@ -358,6 +358,22 @@ def test_hidden_tests_stay_hidden_when_the_course_is_installed_into_the_venv(tmp
     assert re.search(r"cheat: 0 / \d", p.stdout), p.stdout
 
 
+def _wait_for_two_running_sandboxes(grader_pid, seconds=30):
+    """Until two sandbox cgroups of the grader hold a process (as root), then a second for both to reach
+    their endless cell; where the grader makes no cgroups, 4 seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        groups = hostile.leftover_cgroups(grader_pid)
+        running = [g for g in groups if Path(g, "cgroup.procs").is_file() and Path(g, "cgroup.procs").read_text().split()]
+        if len(running) >= 2:
+            time.sleep(1.0)
+            return
+        if os.geteuid() != 0 and time.monotonic() > deadline - seconds + 4:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"two sandboxes were not running after {seconds} s")
+
+
 @needs_sandbox
 def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
     subs = tmp_path / "subs"
@@ -369,7 +385,7 @@ def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
                                "--timeout", "60", "--workers", "2", "--quiet"], cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert "Grading 4 notebook(s)" in grader.stderr.readline()
-    time.sleep(4)                                        # both sandboxes are in their endless cells by now
+    _wait_for_two_running_sandboxes(grader.pid)
     t0 = time.monotonic()
     grader.send_signal(signal.SIGINT)
     out, err = grader.communicate(timeout=30)
