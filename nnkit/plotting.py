@@ -16,7 +16,7 @@ from .errors import ShapeError, check_array
 
 __all__ = ["describe", "description", "show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
            "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
-           "use_course_style", "plot_delta_rule", "draw_network", "OKABE_ITO", "MARKERS", "LINESTYLES"]
+           "use_course_style", "use_japanese_font", "plot_delta_rule", "draw_network", "OKABE_ITO", "MARKERS", "LINESTYLES"]
 
 
 def _plt():
@@ -49,6 +49,31 @@ def use_course_style(dpi=100):
         "axes.prop_cycle": cycler(color=OKABE_ITO[:6]) + cycler(linestyle=LINESTYLES),
     })
     _show_descriptions()
+    from .i18n import language
+    if language() == "ja":
+        use_japanese_font()
+
+
+# The Japanese font: IPAexGothic, shipped inside the pinned package matplotlib-fontja (requirements.txt), so
+# figures show Japanese text on any machine without a system font. Only its file is used: importing
+# matplotlib_fontja would change the settings on import.
+JAPANESE_FONT = "IPAexGothic"
+
+
+def use_japanese_font():
+    """Register the Japanese font and put it first in matplotlib's sans-serif list (its Latin letters and digits
+    are those of the font itself; DejaVu Sans stays as the fallback for symbols it lacks). Called by
+    ``use_course_style`` and ``nnkit.set_language`` when nnkit speaks Japanese. Returns the font's file path."""
+    from importlib.resources import files
+    from matplotlib import font_manager
+    plt = _plt()
+    path = str(files("matplotlib_fontja") / "fonts" / "ipaexg.ttf")
+    if JAPANESE_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = [JAPANESE_FONT] + [f for f in plt.rcParams["font.sans-serif"]
+                                                        if f != JAPANESE_FONT]
+    return path
 
 
 # ------------------------------------------------------------------------------------------------------
