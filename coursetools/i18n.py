@@ -31,6 +31,7 @@ the standard library's gettext.
 """
 import argparse
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,12 +65,40 @@ def translator(lang, domain="coursetools"):
             table = {e.msgid: e.msgstr for e in polib.pofile(str(path), wrapwidth=0)
                      if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
 
+        # the most specific templates (most text outside their fields) are tried first
+        templates = sorted(((_template_pattern(msgid), msgstr) for msgid, msgstr in table.items() if "{" in msgid),
+                           key=lambda t: -len(re.sub(r"\(\?P[<=]\w+>?\.?\+?\??\)|\\", "", t[0].pattern)))
+
         def tr(english, **fields):
             text = table.get(english, english)
             return text.format(**fields) if fields else text
-        tr.lang = lang
+
+        def text(english):
+            """A finished English text (a line of feedback) in ``lang``: its own entry, else the first template
+            entry it matches as a whole, with the matched fields translated the same way; else unchanged."""
+            if not english or english in table or not templates:
+                return table.get(english, english)
+            for pattern, msgstr in templates:
+                m = pattern.fullmatch(english)
+                if m:
+                    values = {name: text(value) for name, value in m.groupdict().items()}
+                    return re.sub(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}", lambda f: values[f.group(1)], msgstr)
+            return english
+        tr.lang, tr.text = lang, text
         _TRANSLATORS[key] = tr
     return _TRANSLATORS[key]
+
+
+def _template_pattern(msgid):
+    """A regular expression that matches a text made from the template ``msgid`` ("{name}" fields: any text)."""
+    parts, seen = [], set()
+    for literal, field in re.findall(r"([^{}]*)(\{\w+(?:![rsa])?(?::[^{}]*)?\}|$)", msgid):
+        parts.append(re.escape(literal))
+        if field:
+            name = re.match(r"\{(\w+)", field).group(1)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            seen.add(name)
+    return re.compile("".join(parts), re.S)
 
 
 def _has_words(node):
@@ -126,16 +155,22 @@ def source_entries(notebook):
     return [(cell.id, cell.source) for cell in nb.cells if needs_translation(cell)]
 
 
-def extract(lang, notebook):
-    """Write or update the catalogue of one notebook; returns (new, changed, obsolete) counts."""
+def load_catalogue(lang, notebook):
+    """The catalogue of a notebook as a polib.POFile (a new, empty one when there is no file yet)."""
     path = catalogue_path(lang, notebook)
     if path.exists():
-        po = polib.pofile(str(path), wrapwidth=0)
-    else:
-        po = polib.POFile(wrapwidth=0)
-        po.metadata = {"Project-Id-Version": f"nnkit course {notebook}", "Language": lang,
-                       "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-                       "Content-Transfer-Encoding": "8bit"}
+        return polib.pofile(str(path), wrapwidth=0)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Project-Id-Version": f"nnkit course {notebook}", "Language": lang,
+                   "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                   "Content-Transfer-Encoding": "8bit"}
+    return po
+
+
+def merge(po, notebook):
+    """Bring the catalogue ``po`` (in memory) up to date with the English notebook: new cells get an empty
+    entry, changed cells are marked fuzzy (previous msgid kept), entries of cells that are gone become
+    obsolete. Returns (new, changed, obsolete) counts; nothing is written."""
     old = {entry.msgctxt: entry for entry in po if not entry.obsolete}
     new = changed = 0
     wanted = source_entries(notebook)
@@ -159,9 +194,17 @@ def extract(lang, notebook):
             obsolete += 1
     order = {cell_id: i for i, (cell_id, _) in enumerate(wanted)}
     po.sort(key=lambda entry: (entry.obsolete, order.get(entry.msgctxt, len(order))))
+    return new, changed, obsolete
+
+
+def extract(lang, notebook):
+    """Write or update the catalogue of one notebook; returns (new, changed, obsolete) counts."""
+    po = load_catalogue(lang, notebook)
+    counts = merge(po, notebook)
+    path = catalogue_path(lang, notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
-    return new, changed, obsolete
+    return counts
 
 
 def missing_entries(po, notebook):
