@@ -13,6 +13,7 @@ import html
 import numpy as np
 
 from .errors import ShapeError, check_array
+from .i18n import tr
 
 __all__ = ["describe", "description", "show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
            "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
@@ -252,17 +253,17 @@ def plot_history(history, ax=None, title="Training curves"):
         axes = axes[0]
     else:
         fig, axes = ax.figure, [ax]
-    train_style = dict(color=OKABE_ITO[0], marker="o", ls="-", label="train")
-    val_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label="validation")
+    train_style = dict(color=OKABE_ITO[0], marker="o", ls="-", label=tr("train"))
+    val_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label=tr("validation"))
     axes[0].plot(epochs, cols["loss"], **train_style)
     if any(v is not None for v in cols.get("val_loss", [])):
         axes[0].plot(epochs, cols["val_loss"], **val_style)
-    axes[0].set_xlabel("epoch"); axes[0].set_ylabel("loss"); axes[0].legend(); axes[0].grid(alpha=0.3)
+    axes[0].set_xlabel(tr("epoch")); axes[0].set_ylabel(tr("loss")); axes[0].legend(); axes[0].grid(alpha=0.3)
     if has_acc and len(axes) > 1:
         axes[1].plot(epochs, cols["accuracy"], **train_style)
         if any(v is not None for v in cols.get("val_accuracy", [])):
             axes[1].plot(epochs, cols["val_accuracy"], **val_style)
-        axes[1].set_xlabel("epoch"); axes[1].set_ylabel("accuracy"); axes[1].legend(); axes[1].grid(alpha=0.3)
+        axes[1].set_xlabel(tr("epoch")); axes[1].set_ylabel(tr("accuracy")); axes[1].legend(); axes[1].grid(alpha=0.3)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -300,7 +301,7 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
                     color="white" if dark else "black", fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(C)); ax.set_xticklabels(names)
     ax.set_yticks(range(C)); ax.set_yticklabels(names)
-    ax.set_xlabel("predicted"); ax.set_ylabel("true")
+    ax.set_xlabel(tr("predicted")); ax.set_ylabel(tr("true"))
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -371,7 +372,7 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     ax.set_xticks(range(C)); ax.set_xticklabels([f"{v:+.1f}" for v in delta_p], rotation=90)
     ax.set_yticks(range(D)); ax.set_yticklabels([f"x{i} = {v:g}" for i, v in enumerate(x)])
     ax.xaxis.tick_top(); ax.xaxis.set_label_position("top")
-    ax.set_xlabel("Δp of digit 0 … 9"); ax.set_ylabel("pixel")
+    ax.set_xlabel(tr("Δp of digit 0 … 9")); ax.set_ylabel(tr("pixel"))
     fig.colorbar(im, ax=ax, fraction=0.05, label="ΔW")
     if title:
         ax.set_title(title, pad=12, y=-0.12)
@@ -404,9 +405,9 @@ def plot_activations(x=None):
         axes[1, k].set_ylim(-0.08, 1.08)
         for ax in axes[:, k]:
             ax.axhline(0, color="gray", lw=0.5); ax.axvline(0, color="gray", lw=0.5); ax.grid(alpha=0.3)
-        axes[1, k].set_xlabel("input a")
+        axes[1, k].set_xlabel(tr("input a"))
     axes[0, 0].set_ylabel("act(a)")
-    axes[1, 0].set_ylabel("slope act'(a)")
+    axes[1, 0].set_ylabel(tr("slope act'(a)"))
     axes[1, 1].text(-3.9, 0.3, "0.25", fontsize=12)
     fig.tight_layout()
     return fig
@@ -444,7 +445,7 @@ def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
             continue
         im = ax.imshow(W[:, c].reshape(shape), cmap=cmap, vmin=-lim, vmax=lim)
         ax.set_title(titles[c] if titles is not None else str(c))
-    fig.colorbar(im, ax=axes.ravel().tolist(), fraction=0.05, pad=0.01, label="weight")
+    fig.colorbar(im, ax=axes.ravel().tolist(), fraction=0.05, pad=0.01, label=tr("weight"))
     return fig
 
 
