@@ -62,18 +62,17 @@ JAPANESE_FONT = "IPAexGothic"
 
 
 def use_japanese_font():
-    """Register the Japanese font and put it first in matplotlib's sans-serif list (its Latin letters and digits
-    are those of the font itself; DejaVu Sans stays as the fallback for symbols it lacks). Called by
-    ``use_course_style`` and ``nnkit.set_language`` when nnkit speaks Japanese. Returns the font's file path."""
+    """Register the Japanese font and add it to matplotlib's font family after DejaVu Sans (matplotlib's own):
+    Latin letters, digits and symbols (x₁, −) look as in the English edition, and every character DejaVu Sans
+    lacks (kana, kanji) comes from IPAexGothic, glyph by glyph. Called by ``use_course_style`` and
+    ``nnkit.set_language`` when nnkit speaks Japanese. Returns the font's file path."""
     from importlib.resources import files
     from matplotlib import font_manager
     plt = _plt()
     path = str(files("matplotlib_fontja") / "fonts" / "ipaexg.ttf")
     if JAPANESE_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [JAPANESE_FONT] + [f for f in plt.rcParams["font.sans-serif"]
-                                                        if f != JAPANESE_FONT]
+    plt.rcParams["font.family"] = ["DejaVu Sans", JAPANESE_FONT]
     return path
 
 

@@ -209,3 +209,35 @@ def test_japanese_stub_names_task_and_function():
     from coursetools.exercises import make_exercise
     stub = make_exercise(src, lang=LANG).cells[1].source
     assert re.search(r'raise NotImplementedError\(".*課題 2.*loss', stub), stub
+
+
+def _text_outputs(nb):
+    """{cell id: its printed text and text results} of a notebook's code cells (figures and widgets left out)."""
+    out = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        texts = []
+        for o in cell.outputs:
+            if o.output_type == "stream":
+                texts.append(o.text)
+            elif o.output_type in ("execute_result", "error") and "image/png" not in o.get("data", {}):
+                texts.append(o.get("data", {}).get("text/plain", o.get("ename", "")))
+        out[cell.id] = "".join(texts)
+    return out
+
+
+# lines that hold a measured time, which differs from run to run in either edition
+TIMING = re.compile(r"\d+(\.\d+)?\s*(s|ms|µs|seconds)\b")
+
+
+@pytest.mark.parametrize("notebook", [nb for nb in NOTEBOOKS if nb.parent.name == "lessons"],
+                         ids=[i for i in IDS if i.startswith("lessons/")])
+def test_japanese_lesson_prints_what_the_english_one_prints(notebook):
+    """Prints stay English in the lessons, and the code is the same: the text outputs of the committed Japanese
+    notebook equal the English ones, cell by cell (times excepted)."""
+    english = _text_outputs(nbformat.read(REPO / notebook, as_version=4))
+    japanese = _text_outputs(nbformat.read(i18n.built_path(LANG, notebook), as_version=4))
+    differ = [cell_id for cell_id, text in english.items()
+              if TIMING.sub("<time>", text) != TIMING.sub("<time>", japanese.get(cell_id, ""))]
+    assert not differ, f"{notebook}: the Japanese edition prints other text in cells {differ}"

@@ -34,7 +34,7 @@ def test_nested_feedback_is_translated_field_by_field():
     english = ("The result of loss(X of shape (4, 2), w of shape (2,), t of shape (4,)) has wrong values: 2 of 4 "
                "entries are wrong, the first at index (1,). They are twice the expected values: check for a factor of 2.")
     assert tr.text(english) == ("loss(形 (4, 2) の X、形 (2,) の w、形 (4,) の t) の結果の値が違います: 4 個の要素のうち 2 個が"
-                                "違い、最初の違いは添字 (1,) です。期待される値の 2 倍です: 係数 2 を確かめてください。")
+                                "違い、最初の違いは添字 (1,) です。期待される値の二倍です: 係数 2 を確かめてください。")
     assert tr.text("no template matches this line") == "no template matches this line"
     assert translator("en").text(english) == english
 
@@ -58,7 +58,7 @@ def test_japanese_feedback_for_the_same_hidden_tests(graded_ja):
     assert wrong["score"] == wrong["max_score"] - 1              # only the loss task lost
     loss = wrong["tests"][0]["output"]
     assert loss.startswith("非公開のチェック 3 個のうち 0 個に合格しました。")
-    assert "期待される値の 2 倍です" in loss and "wrong values" not in loss
+    assert "期待される値の二倍です" in loss and "wrong values" not in loss
     assert empty["score"] == 0
     assert "はまだ NotImplementedError を送出します" in empty["tests"][1]["output"]
     assert "非公開のテストで採点しました" in wrong["output"]
