@@ -9,6 +9,7 @@ Every figure of the lessons carries a description of its message for a reader wh
 ``describe(fig, "Loss falls from 2.30 to 0.10 in 8 epochs")`` (the one mechanism, below).
 """
 import html
+import logging
 
 import numpy as np
 
@@ -61,6 +62,11 @@ def use_course_style(dpi=100):
 JAPANESE_FONT = "IPAexGothic"
 
 
+class _OneWeightJapanese(logging.Filter):
+    def filter(self, record):
+        return not (JAPANESE_FONT in record.getMessage() and "Failed to find font weight" in record.getMessage())
+
+
 def use_japanese_font():
     """Register the Japanese font and add it to matplotlib's font family after DejaVu Sans (matplotlib's own):
     Latin letters, digits and symbols (x₁, −) look as in the English edition, and every character DejaVu Sans
@@ -73,6 +79,11 @@ def use_japanese_font():
     if JAPANESE_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
     plt.rcParams["font.family"] = ["DejaVu Sans", JAPANESE_FONT]
+    # IPAexGothic has one weight: bold titles draw their kana and kanji in it, which matplotlib would log once
+    # per figure ("Failed to find font weight bold"), printed under the cell. Only that message is dropped.
+    logger = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _OneWeightJapanese) for f in logger.filters):
+        logger.addFilter(_OneWeightJapanese())
     return path
 
 
