@@ -228,7 +228,7 @@ def _text_outputs(nb):
 
 
 # lines that report a measured time, which differs from run to run in either edition
-TIMING = re.compile(r"^.*(\d\s*(s|ms|µs)\b|seconds|slower|faster).*$", re.M)
+TIMING = re.compile(r"^.*(\d\s*(s|ms|µs)\b|seconds|hours|slower|faster).*$", re.M)
 
 
 @pytest.mark.parametrize("notebook", [nb for nb in NOTEBOOKS if nb.parent.name == "lessons"],
