@@ -24,7 +24,7 @@ English ones). A translated notebook's first code cell gets one more, visible li
 (after ``import nnkit``), so that nnkit's messages, widget labels and figure texts are Japanese wherever the
 notebook is opened; its metadata says ``"language": "ja"``. A cell whose entry is empty, fuzzy or missing
 stops the build with the list of them; ``--allow-incomplete`` (for development) keeps the English of those
-cells and marks the notebook (metadata ``i18n.untranslated`` and a first cell that says so). Only notebooks
+cells and marks the notebook (metadata ``i18n.untranslated`` and a cell under the title that says so). Only notebooks
 whose built source changed are executed again (``--force``: all). The messages of nnkit
 (``i18n/<lang>/nnkit.po``) are compiled to ``nnkit/locale/<lang>/LC_MESSAGES/nnkit.mo``, which nnkit reads with
 the standard library's gettext.
@@ -278,7 +278,8 @@ def translate_notebook(nb, po, lang, notebook, allow_incomplete=False):
         out.metadata["i18n"] = {"untranslated": missing}
         note = nbformat.v4.new_markdown_cell(untranslated_note(lang, len(missing)))
         note.id = "i18n-incomplete"
-        out.cells.insert(0, note)
+        note.metadata["slideshow"] = {"slide_type": "skip"}      # in the notebook, not in its deck
+        out.cells.insert(1, note)                # under the title; the deck's first slide stays the title
     return out
 
 

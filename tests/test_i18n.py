@@ -171,7 +171,7 @@ def test_incomplete_translation_stops_the_build_and_names_the_cells():
         i18n.translate_notebook(nb, po, LANG, notebook)
     out = i18n.translate_notebook(nb, po, LANG, notebook, allow_incomplete=True)
     assert out.metadata["i18n"] == {"untranslated": [first.msgctxt, second.msgctxt]}
-    assert "Incomplete translation" in out.cells[0].source
+    assert "Incomplete translation" in out.cells[1].source
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)
