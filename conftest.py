@@ -20,6 +20,27 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(var, "1")
 
 
+# The Japanese edition's notebooks (lessons/ja, solutions/ja) are built from the English ones with the same code
+# (tests/test_i18n.py checks that, token for token, without running them). nbval runs them:
+#   NNKIT_TEST_JA=solutions (default)  solutions/ja only: the exercises' checks with Japanese messages (~10 s);
+#   NNKIT_TEST_JA=all                  lessons/ja too (about as long as the English lessons: ~100 s on 2 cores);
+#   NNKIT_TEST_JA=none                 neither.
+# A Japanese notebook or folder named on the command line is always run.
+_JA_RUN = {"none": (), "solutions": ("solutions",), "all": ("lessons", "solutions")}
+
+
+def pytest_ignore_collect(collection_path, config):
+    parts = collection_path.parts
+    if len(parts) < 2 or parts[-2] != "ja" or collection_path.suffix != ".ipynb":
+        return None
+    folder = str(collection_path.parent)
+    if any(os.path.abspath(os.path.join(config.invocation_params.dir, arg.split("::")[0])).startswith(folder)
+           for arg in config.args):
+        return None
+    run = _JA_RUN.get(os.environ.get("NNKIT_TEST_JA", "solutions"), ("solutions",))
+    return None if parts[-3] in run else True
+
+
 def _notebook(item):
     """The notebook file of an nbval cell item, else None."""
     return item.parent if hasattr(item, "cell_num") and item.nodeid.split("::")[0].endswith(".ipynb") else None

@@ -18,7 +18,7 @@ from .paths import REPO
 # A marker is a comment on a line of its own, as in nbgrader: "### BEGIN SOLUTION", "### END HIDDEN TESTS", ...
 _MARKER = re.compile(r"^([ \t]*)###[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN TESTS)[ \t]*$")
 _ANY_MARKER = re.compile(r"(BEGIN|END)[ \t]+(SOLUTION|HIDDEN TESTS)")
-_TASK = re.compile(r"^#+[ \t]*Task[ \t]+(\d+)\b", re.M)
+_TASK = re.compile(r"^#+[ \t]*(?:Task|課題)[ \t]+(\d+)\b", re.M)      #課題: the Japanese edition's "Task"
 _DEF = re.compile(r"^([ \t]*)def[ \t]+(\w+)")
 _CLASS = re.compile(r"^([ \t]*)class[ \t]+(\w+)")
 _ADD_METHOD = re.compile(r"^[ \t]*@add_method\((\w+)\)")
@@ -42,14 +42,19 @@ def _name_before(lines):
     return None
 
 
-def stub_message(task, name):
-    """What the learner's NotImplementedError says: which task, which function."""
-    what = f"write {name}" if name else "write this part"        # names are identifiers: no quotes to escape
-    return f"Task {task}: {what} (replace this line with your code)" if task else f"{what[0].upper()}{what[1:]} " \
-           f"(replace this line with your code)"
+def stub_message(task, name, lang="en"):
+    """What the learner's NotImplementedError says: which task, which function (in ``lang``, through the
+    catalogue i18n/<lang>/coursetools.po)."""
+    from .i18n import translator
+    tr = translator(lang)
+    if task:                                                     # names are identifiers: no quotes to escape
+        return tr("Task {task}: write {name} (replace this line with your code)", task=task, name=name) if name \
+            else tr("Task {task}: write this part (replace this line with your code)", task=task)
+    return tr("Write {name} (replace this line with your code)", name=name) if name \
+        else tr("Write this part (replace this line with your code)")
 
 
-def strip_source(source, task=None):
+def strip_source(source, task=None, lang="en"):
     """Solution code -> ``raise NotImplementedError("Task N: write NAME ...")`` at the marker's indentation;
     hidden tests -> nothing. Line-based like nbgrader's ClearSolutions: a marker must be a line of its own, and
     a marker inside an open region (nested), an END without its BEGIN, or a BEGIN never closed is an error
@@ -72,7 +77,7 @@ def strip_source(source, task=None):
                                  f"markers cannot nest: close the first region with ### END {open_[0]}")
             open_ = (kind, no)
             if kind == "SOLUTION":
-                message = stub_message(task, _name_before(lines[:no - 1]))
+                message = stub_message(task, _name_before(lines[:no - 1]), lang)
                 out.append(f'{indent}raise NotImplementedError("{message}")\n')
         else:
             if not open_ or open_[0] != kind:
@@ -86,9 +91,9 @@ def strip_source(source, task=None):
     return text
 
 
-def make_exercise(nb):
+def make_exercise(nb, lang="en"):
     """A solution notebook (nbformat node) -> the student's exercise notebook. A stub names the task of the
-    nearest "## Task N" heading above it and the function it sits in."""
+    nearest "## Task N" heading above it and the function it sits in (its message in ``lang``)."""
     ex = copy.deepcopy(nb)
     ids, task = set(), None
     for i, cell in enumerate(ex.cells):
@@ -108,7 +113,7 @@ def make_exercise(nb):
             raise ValueError(f"cell {i + 1}: solution markers in a cell whose nbgrader metadata is not solution: true "
                              f"(nbgrader would leave the solution in the exercise)")
         try:
-            cell.source = strip_source(cell.source, task)
+            cell.source = strip_source(cell.source, task, lang)
         except ValueError as exc:
             raise ValueError(f"cell {i + 1}: {exc}") from None
         cell.outputs = []
@@ -118,16 +123,17 @@ def make_exercise(nb):
     return ex
 
 
-def build_exercises(solutions=None, exercises=None, check=False):
+def build_exercises(solutions=None, exercises=None, check=False, lang="en"):
     """Write exercises/NAME.ipynb for every solutions/NAME.ipynb; with ``check``, only report differences.
+    ``lang``: the language of the stubs' messages (the Japanese edition: solutions/ja -> exercises/ja).
     Returns the list of names that differ (check) or were written."""
     import nbformat
     solutions = Path(solutions or REPO / "solutions")
     exercises = Path(exercises or REPO / "exercises")
-    exercises.mkdir(exist_ok=True)
+    exercises.mkdir(parents=True, exist_ok=True)
     changed = []
     for src in sorted(solutions.glob("[0-9][0-9]_*.ipynb")):
-        text = nbformat.writes(make_exercise(nbformat.read(str(src), as_version=4))) + "\n"
+        text = nbformat.writes(make_exercise(nbformat.read(str(src), as_version=4), lang)) + "\n"
         dst = exercises / src.name
         if not dst.exists() or dst.read_text(encoding="utf-8") != text:
             changed.append(src.name)

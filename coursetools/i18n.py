@@ -16,9 +16,24 @@ string literals is translated; the code around them stays the same token for tok
 ``python -m coursetools i18n extract --lang ja`` writes or updates the catalogues: new cells get an empty
 entry, a changed cell keeps its old translation marked fuzzy (with the English it was made from, as
 msgmerge does), entries of cells that no longer exist are marked obsolete.
+
+``python -m coursetools i18n build --lang ja`` writes ``lessons/ja/``, ``solutions/ja/`` (the English notebooks
+with the translated cell sources, then executed with ``python -m coursetools execute``: their outputs are made
+by running them, never copied) and ``exercises/ja/`` (from ``solutions/ja/`` as ``build-exercises`` makes the
+English ones). A translated notebook's first code cell gets one more, visible line, ``nnkit.set_language("ja")``
+(after ``import nnkit``), so that nnkit's messages, widget labels and figure texts are Japanese wherever the
+notebook is opened; its metadata says ``"language": "ja"``. A cell whose entry is empty, fuzzy or missing
+stops the build with the list of them; ``--allow-incomplete`` (for development) keeps the English of those
+cells and marks the notebook (metadata ``i18n.untranslated`` and a cell under the title that says so). Only notebooks
+whose built source changed are executed again (``--force``: all). The messages of nnkit
+(``i18n/<lang>/nnkit.po``) are compiled to ``nnkit/locale/<lang>/LC_MESSAGES/nnkit.mo``, which nnkit reads with
+the standard library's gettext.
 """
 import argparse
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -32,6 +47,58 @@ DISPLAY_CALLS = {"describe", "set_title", "set_xlabel", "set_ylabel", "suptitle"
                  "legend", "text", "annotate", "expect", "set_label", "Label", "HTML", "Markdown"}
 DISPLAY_KEYWORDS = {"title", "label", "xlabel", "ylabel", "description", "labels", "names", "tooltip",
                     "placeholder", "message"}
+
+
+_TRANSLATORS = {}
+
+
+def translator(lang, domain="coursetools"):
+    """A function ``tr(english, **fields)`` that gives the translation of the English template ``english`` from
+    i18n/<lang>/<domain>.po (the grader's feedback, the exercises' stubs, the hidden tests' hints), filled with
+    ``fields`` as str.format does. English (lang "en", no catalogue, or an entry that is missing, empty or fuzzy)
+    gives the template itself, filled. The catalogue's entries are keyed by the English text."""
+    key = (lang, domain)
+    if key not in _TRANSLATORS:
+        table = {}
+        path = REPO / "i18n" / lang / f"{domain}.po"
+        if lang != "en" and path.exists():
+            table = {e.msgid: e.msgstr for e in polib.pofile(str(path), wrapwidth=0)
+                     if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+
+        # the most specific templates (most text outside their fields) are tried first
+        templates = sorted(((_template_pattern(msgid), msgstr) for msgid, msgstr in table.items() if "{" in msgid),
+                           key=lambda t: -len(re.sub(r"\(\?P[<=]\w+>?\.?\+?\??\)|\\", "", t[0].pattern)))
+
+        def tr(english, **fields):
+            text = table.get(english, english)
+            return text.format(**fields) if fields else text
+
+        def text(english):
+            """A finished English text (a line of feedback) in ``lang``: its own entry, else the first template
+            entry it matches as a whole, with the matched fields translated the same way; else unchanged."""
+            if not english or english in table or not templates:
+                return table.get(english, english)
+            for pattern, msgstr in templates:
+                m = pattern.fullmatch(english)
+                if m:
+                    values = {name: text(value) for name, value in m.groupdict().items()}
+                    return re.sub(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}", lambda f: values[f.group(1)], msgstr)
+            return english
+        tr.lang, tr.text = lang, text
+        _TRANSLATORS[key] = tr
+    return _TRANSLATORS[key]
+
+
+def _template_pattern(msgid):
+    """A regular expression that matches a text made from the template ``msgid`` ("{name}" fields: any text)."""
+    parts, seen = [], set()
+    for literal, field in re.findall(r"([^{}]*)(\{\w+(?:![rsa])?(?::[^{}]*)?\}|$)", msgid):
+        parts.append(re.escape(literal))
+        if field:
+            name = re.match(r"\{(\w+)", field).group(1)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            seen.add(name)
+    return re.compile("".join(parts), re.S)
 
 
 def _has_words(node):
@@ -88,16 +155,22 @@ def source_entries(notebook):
     return [(cell.id, cell.source) for cell in nb.cells if needs_translation(cell)]
 
 
-def extract(lang, notebook):
-    """Write or update the catalogue of one notebook; returns (new, changed, obsolete) counts."""
+def load_catalogue(lang, notebook):
+    """The catalogue of a notebook as a polib.POFile (a new, empty one when there is no file yet)."""
     path = catalogue_path(lang, notebook)
     if path.exists():
-        po = polib.pofile(str(path), wrapwidth=0)
-    else:
-        po = polib.POFile(wrapwidth=0)
-        po.metadata = {"Project-Id-Version": f"nnkit course {notebook}", "Language": lang,
-                       "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-                       "Content-Transfer-Encoding": "8bit"}
+        return polib.pofile(str(path), wrapwidth=0)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Project-Id-Version": f"nnkit course {notebook}", "Language": lang,
+                   "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                   "Content-Transfer-Encoding": "8bit"}
+    return po
+
+
+def merge(po, notebook):
+    """Bring the catalogue ``po`` (in memory) up to date with the English notebook: new cells get an empty
+    entry, changed cells are marked fuzzy (previous msgid kept), entries of cells that are gone become
+    obsolete. Returns (new, changed, obsolete) counts; nothing is written."""
     old = {entry.msgctxt: entry for entry in po if not entry.obsolete}
     new = changed = 0
     wanted = source_entries(notebook)
@@ -121,16 +194,177 @@ def extract(lang, notebook):
             obsolete += 1
     order = {cell_id: i for i, (cell_id, _) in enumerate(wanted)}
     po.sort(key=lambda entry: (entry.obsolete, order.get(entry.msgctxt, len(order))))
+    return new, changed, obsolete
+
+
+def extract(lang, notebook):
+    """Write or update the catalogue of one notebook; returns (new, changed, obsolete) counts."""
+    po = load_catalogue(lang, notebook)
+    counts = merge(po, notebook)
+    path = catalogue_path(lang, notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
-    return new, changed, obsolete
+    return counts
+
+
+def missing_entries(po, notebook):
+    """Cell ids of a notebook (path relative to the repository) whose translation is missing from the
+    catalogue ``po`` (a polib.POFile): no entry, an entry for another English text, an empty or a fuzzy one."""
+    entries = {entry.msgctxt: entry for entry in po if not entry.obsolete}
+    missing = []
+    for cell_id, source in source_entries(notebook):
+        entry = entries.get(cell_id)
+        if entry is None or entry.msgid != source or not entry.msgstr.strip() or "fuzzy" in entry.flags:
+            missing.append(cell_id)
+    return missing
+
+
+class IncompleteTranslation(ValueError):
+    """Cells without a usable translation (empty, fuzzy or missing entries)."""
+
+
+def built_path(lang, notebook):
+    """lessons/<lang>/NAME.ipynb (or solutions/...) for an English notebook path relative to the repository."""
+    notebook = Path(notebook)
+    return REPO / notebook.parent.name / lang / notebook.name
+
+
+SET_LANGUAGE = 'nnkit.set_language("{lang}")'
+
+
+def _with_set_language(source, lang):
+    """The first code cell's source with ``nnkit.set_language(lang)`` after ``import nnkit`` (or, in a
+    notebook that does not import nnkit, both lines at the end of the cell)."""
+    line = SET_LANGUAGE.format(lang=lang)
+    lines = source.split("\n")
+    if "import nnkit" in lines:
+        at = lines.index("import nnkit") + 1
+        return "\n".join(lines[:at] + [line] + lines[at:])
+    return source.rstrip("\n") + "\n\nimport nnkit\n" + line
+
+
+def untranslated_note(lang, count):
+    """The first cell of a notebook built with --allow-incomplete."""
+    return (f"**Incomplete translation ({lang})**: {count} cell(s) of this notebook are still in English "
+            f"(built with `--allow-incomplete`, for development only).")
+
+
+def translate_notebook(nb, po, lang, notebook, allow_incomplete=False):
+    """The translated copy of an English notebook ``nb`` (nbformat node; its path ``notebook`` relative to the
+    repository) from its catalogue ``po``: translated cell sources, the set_language line, metadata
+    language; outputs and execution counts cleared (the built notebook is executed afterwards). Raises
+    IncompleteTranslation listing the cells without a translation, unless ``allow_incomplete``."""
+    import copy
+    missing = missing_entries(po, notebook)
+    if missing and not allow_incomplete:
+        raise IncompleteTranslation(f"{catalogue_path(lang, notebook).relative_to(REPO)}: {len(missing)} cell(s) "
+                                    f"without a translation (empty, fuzzy or missing entries): {', '.join(missing)}")
+    out = copy.deepcopy(nb)
+    entries = {entry.msgctxt: entry for entry in po if not entry.obsolete}
+    first_code = True
+    for cell in out.cells:
+        if needs_translation(cell) and cell.id not in missing:
+            cell.source = entries[cell.id].msgstr
+        if cell.cell_type == "code":
+            if first_code:
+                cell.source = _with_set_language(cell.source, lang)
+                first_code = False
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+    out.metadata.pop("widgets", None)
+    out.metadata["language"] = lang
+    if missing:
+        out.metadata["i18n"] = {"untranslated": missing}
+        note = nbformat.v4.new_markdown_cell(untranslated_note(lang, len(missing)))
+        note.id = "i18n-incomplete"
+        note.metadata["slideshow"] = {"slide_type": "skip"}      # in the notebook, not in its deck
+        out.cells.insert(1, note)                # under the title; the deck's first slide stays the title
+    return out
+
+
+def built_source(nb):
+    """A notebook's sources only (cell types, ids, sources, the language): what the catalogues decide, to
+    compare a built notebook with a committed one without its outputs."""
+    return [("language", nb.metadata.get("language"))] + [(c.cell_type, c.id, c.source) for c in nb.cells]
+
+
+def compile_nnkit_messages(lang, check=False):
+    """i18n/<lang>/nnkit.po -> nnkit/locale/<lang>/LC_MESSAGES/nnkit.mo (polib). Returns True when the .mo
+    was (check: would be) changed."""
+    po_path = REPO / "i18n" / lang / "nnkit.po"
+    mo_path = REPO / "nnkit" / "locale" / lang / "LC_MESSAGES" / "nnkit.mo"
+    if not po_path.exists():
+        return False
+    po = polib.pofile(str(po_path), wrapwidth=0)
+    for entry in po:                       # a fuzzy or empty entry is not used: nnkit then speaks English
+        if "fuzzy" in entry.flags:
+            entry.msgstr = ""
+    data = po.to_binary()
+    if mo_path.exists() and mo_path.read_bytes() == data:
+        return False
+    if not check:
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        mo_path.write_bytes(data)
+    return True
+
+
+def build(lang, allow_incomplete=False, execute=True, force=False, folders=FOLDERS, log=print):
+    """Build the translated notebooks (see the module's docstring). Returns the built paths that changed.
+    Raises IncompleteTranslation (all incomplete catalogues listed) before anything is written, unless
+    ``allow_incomplete``."""
+    from .exercises import build_exercises
+    compile_nnkit_messages(lang)
+    plans, problems = [], []
+    for notebook in notebooks(folders):
+        path = catalogue_path(lang, notebook)
+        if not path.exists():
+            problems.append(f"{path.relative_to(REPO)}: no catalogue (run `python -m coursetools i18n extract "
+                            f"--lang {lang}`)")
+            continue
+        nb = nbformat.read(REPO / notebook, as_version=4)
+        try:
+            plans.append((notebook, translate_notebook(nb, polib.pofile(str(path), wrapwidth=0), lang, notebook,
+                                                       allow_incomplete)))
+        except IncompleteTranslation as exc:
+            problems.append(str(exc))
+    if problems:
+        raise IncompleteTranslation("the translation is incomplete; nothing was built:\n  " + "\n  ".join(problems)
+                                    + "\nTranslate these entries (a PO editor, or polib), or build with "
+                                      "--allow-incomplete for development.")
+    changed = []
+    for notebook, nb in plans:
+        out = built_path(lang, notebook)
+        if out.exists() and not force and built_source(nbformat.read(out, as_version=4)) == built_source(nb):
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out)
+        changed.append(out)
+    if execute and changed:
+        log(f"executing {len(changed)} notebook(s): " + ", ".join(str(p.relative_to(REPO)) for p in changed))
+        res = subprocess.run([sys.executable, "-m", "coursetools", "execute", *map(str, changed)], cwd=REPO)
+        if res.returncode:
+            raise RuntimeError("executing the built notebooks failed (see above); fix them and build again.")
+    if "solutions" in folders:
+        written = build_exercises(REPO / "solutions" / lang, REPO / "exercises" / lang, lang=lang)
+        changed += [REPO / "exercises" / lang / name for name in written]
+    return changed
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursetools i18n", description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=["extract"])
+    parser.add_argument("action", choices=["extract", "build"],
+                        help="extract: write or update the catalogues; build: write the translated notebooks")
     parser.add_argument("--lang", default="ja")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="build: keep the English of untranslated cells (marked in the notebook; development only)")
+    parser.add_argument("--no-execute", action="store_true", help="build: write the sources only, do not run them")
+    parser.add_argument("--force", action="store_true", help="build: execute every notebook, changed or not")
     args = parser.parse_args(argv)
+    if args.action == "build":
+        changed = build(args.lang, args.allow_incomplete, not args.no_execute, args.force)
+        print("built: " + (", ".join(str(p.relative_to(REPO)) for p in changed) or "nothing changed"))
+        return 0
     for notebook in notebooks():
         new, changed, obsolete = extract(args.lang, notebook)
         print(f"{catalogue_path(args.lang, notebook).relative_to(REPO)}: {new} new, {changed} changed, "

@@ -257,8 +257,8 @@ def prepare(nb):
     return nb
 
 
-def build_deck(notebook, out):
-    """Write OUT/<lesson>.html for one notebook; return its path."""
+def build_deck(notebook, out, name=None):
+    """Write OUT/<name>.html (default name: the notebook's stem) for one notebook; return its path."""
     import nbformat
     from nbconvert import SlidesExporter
     nb = prepare(nbformat.read(str(notebook), as_version=4))
@@ -287,7 +287,7 @@ def build_deck(notebook, out):
                   flags=re.S)
     html = re.sub(r"""<script[^>]+src=["']https?://[^"']+["'][^>]*>\s*</script>""", "", html)
     html = re.sub(r"""<link[^>]+href=["']https?://[^"']+["'][^>]*>""", "", html)
-    path = out / (Path(notebook).stem + ".html")
+    path = out / ((name or Path(notebook).stem) + ".html")
     path.write_text(html, encoding="utf-8")
     return path
 
@@ -304,12 +304,14 @@ def _count_slides(nb):
     return count + (0 if types and types[0] in ("slide", "subslide") else 1)
 
 
-def build(lessons=None, out=None, log=None):
-    """Build the decks of ``lessons`` (default: all) into ``out``; ``log(text)`` hears what is being done."""
-    out = Path(out or REPO / "build" / "slides")
+def build(lessons=None, out=None, log=None, lang="en"):
+    """Build the decks of ``lessons`` (default: all of lessons/, or lessons/<lang>/ for another language than
+    English) into ``out`` (default build/slides, or build/slides/<lang>); ``log(text)`` hears what is being done."""
+    folder = REPO / "lessons" / (lang if lang != "en" else "")
+    out = Path(out or REPO / "build" / "slides" / (lang if lang != "en" else ""))
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out, log)
-    notebooks = [Path(p) for p in lessons] if lessons else sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = [Path(p) for p in lessons] if lessons else sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     paths = []
     for i, nb in enumerate(notebooks, 1):
         _say(log, f"deck {i}/{len(notebooks)}: {nb.name}")
@@ -320,9 +322,11 @@ def build(lessons=None, out=None, log=None):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m coursetools slides", description=__doc__.split("\n\n")[0])
     ap.add_argument("lessons", nargs="*", help="lesson notebooks (default: all of lessons/)")
-    ap.add_argument("--out", default=None, help="output folder (default: build/slides)")
+    ap.add_argument("--out", default=None, help="output folder (default: build/slides, or build/slides/<lang>)")
+    ap.add_argument("--lang", default="en", choices=["en", "ja"],
+                    help="ja: the Japanese decks, from lessons/ja/ (built by `python -m coursetools i18n build`)")
     a = ap.parse_args(argv)
-    for path in build(a.lessons, a.out, log=lambda text: print(text, flush=True)):
+    for path in build(a.lessons, a.out, log=lambda text: print(text, flush=True), lang=a.lang):
         print(f"wrote {path}", flush=True)
     print("Open a deck in a browser (it works from file://, offline); press S for speaker notes.")
     return 0

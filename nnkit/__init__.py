@@ -17,6 +17,7 @@ Rooms of the package (one idea per module):
     plotting, landscape, widgets   figures and interactive widgets of the lessons (matplotlib and
                    ipywidgets load on first use)
     doctor         python -m nnkit doctor: check the set-up
+    i18n           set_language("ja"): messages, widget labels and figure texts in Japanese
 
 Names: parameters are W1, b1, W2, ... as in lesson 6 (the k-th layer with parameters gets k); the
 learning rate is lr in nnkit's optimizers and widgets, and eta in the hand-written loops of lessons 2-4
@@ -26,6 +27,7 @@ live in a separate package, coursetools, which nnkit never imports.
 Shape convention: rows are examples. X (N, D), W (D, M), b (M,), integer labels y (N,).
 """
 from . import threads as _threads   # NumPy matrix products on one BLAS thread (why: nnkit/threads.py)
+from .i18n import language, set_language
 from .errors import ShapeError, DataError, TrainingDiverged
 from .functions import relu, sigmoid, tanh, softmax, one_hot, cross_entropy
 from .layers import Layer, Linear, ReLU, Sigmoid, Tanh
@@ -48,7 +50,7 @@ __all__ = [
     "Sequential", "mlp", "SGD", "Momentum", "AdaGrad", "Adam",
     "train", "evaluate", "minibatches", "History", "accuracy", "confusion_matrix",
     "numerical_gradient", "rel_error", "check_gradients",
-    "load_mnist", "two_clouds", "moons", "circles", "Value",
+    "load_mnist", "two_clouds", "moons", "circles", "Value", "language", "set_language",
 ]
 
 # Submodules that need matplotlib or ipywidgets load on first use (nnkit.plotting, ...), so that

@@ -4,6 +4,8 @@ Each error says three things: what was expected, what was given, and the likely 
 """
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["ShapeError", "DataError", "TrainingDiverged", "check_array", "check_labels", "check_same_rows",
            "check_finite", "check_count", "check_rate", "check_object"]
 
@@ -99,28 +101,29 @@ def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=Fals
     prefix = f"{where}: " if where else ""
     if not isinstance(a, np.ndarray):
         if isinstance(a, type):
-            raise ShapeError(f"{prefix}{name} must be a NumPy array, but the class {a.__name__} was given. "
-                             f"Pass an array (data), e.g. the X returned by a data set function.")
+            raise ShapeError(tr("{prefix}{name} must be a NumPy array, but the class {cls} was given. Pass an array (data), e.g. the X "
+                                "returned by a data set function.", prefix=prefix, name=name, cls=a.__name__))
         if isinstance(a, (list, tuple, int, float, np.number, bool)):
             try:
                 a = np.asarray(a)
             except ValueError:
-                raise ShapeError(f"{prefix}{name} is a list whose rows have different lengths, so it is not "
-                                 f"a table of numbers. Make every row the same length (one value per "
-                                 f"column), then convert it with np.asarray({name}).") from None
+                raise ShapeError(tr("{prefix}{name} is a list whose rows have different lengths, so it is not a table of numbers. "
+                                    "Make every row the same length (one value per column), then convert it with "
+                                    "np.asarray({name}).", prefix=prefix, name=name)) from None
         elif isinstance(a, (str, bytes)):
-            raise ShapeError(f"{prefix}{name} must be numbers, but the text {a[:40]!r} was given. Write the "
-                             f"numbers themselves (3.0, not '3.0'), or convert text with float(...).")
+            raise ShapeError(tr("{prefix}{name} must be numbers, but the text {text} was given. Write the numbers themselves "
+                                "(3.0, not '3.0'), or convert text with float(...).", prefix=prefix, name=name,
+                                text=repr(a[:40])))
         elif callable(a):
-            raise ShapeError(f"{prefix}{name} must be an array, but the function {getattr(a, '__name__', a)!r} was "
-                             f"given. Call it to get its result, with parentheses and its argument, e.g. "
-                             f"model.predict(X) instead of model.predict.")
+            raise ShapeError(tr("{prefix}{name} must be an array, but the function {func} was given. Call it to get its result, "
+                                "with parentheses and its argument, e.g. model.predict(X) instead of model.predict.",
+                                prefix=prefix, name=name, func=repr(getattr(a, "__name__", a))))
         elif a is None:
-            raise ShapeError(f"{prefix}{name} is None, but an array was expected. Did a function forget "
-                             f"to `return` its result, or is a variable not set yet?")
+            raise ShapeError(tr("{prefix}{name} is None, but an array was expected. Did a function forget to `return` its result, "
+                                "or is a variable not set yet?", prefix=prefix, name=name))
         else:
-            raise ShapeError(f"{prefix}{name} must be a NumPy array, but a {type(a).__name__} was given. "
-                             f"Convert it with np.asarray({name}).")
+            raise ShapeError(tr("{prefix}{name} must be a NumPy array, but a {type} was given. Convert it with np.asarray({name}).",
+                                prefix=prefix, name=name, type=type(a).__name__))
     if a.dtype.kind not in "biuf":
         converted = None
         if a.dtype.kind == "O" and all(isinstance(v, (int, float, np.integer, np.floating)) and
@@ -134,22 +137,23 @@ def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=Fals
     if ndim is not None and a.ndim != ndim:
         hint = ""
         if ndim == 2 and a.ndim == 1:
-            hint = f" A single example of shape {_shape_text(a.shape)} becomes a batch of one with {name}[None, :]; " \
-                   f"a column of values becomes {name}.reshape(-1, 1)."
+            hint = tr(" A single example of shape {shape} becomes a batch of one with {name}[None, :]; a column of values "
+                      "becomes {name}.reshape(-1, 1).", shape=_shape_text(a.shape), name=name)
         elif ndim == 2 and a.ndim > 2:
-            hint = f" Flatten each example first, e.g. {name}.reshape(len({name}), -1)."
+            hint = tr(" Flatten each example first, e.g. {name}.reshape(len({name}), -1).", name=name)
         elif ndim == 1 and a.ndim == 2 and 1 in a.shape:
-            hint = f" Use {name}.ravel() to turn it into shape (N,)."
-        raise ShapeError(f"{prefix}{name} must be a {ndim}-D array, but it has shape {_shape_text(a.shape)} "
-                         f"({a.ndim}-D).{hint}")
+            hint = tr(" Use {name}.ravel() to turn it into shape (N,).", name=name)
+        raise ShapeError(tr("{prefix}{name} must be a {ndim}-D array, but it has shape {shape} ({actual}-D).{hint}", prefix=prefix,
+                            name=name, ndim=ndim, shape=_shape_text(a.shape), actual=a.ndim, hint=hint))
     if shape is not None:
         want = tuple(shape)
         if a.ndim != len(want) or any(w is not None and w != s for w, s in zip(want, a.shape)):
             wtxt = "(" + ", ".join("N" if w is None else str(w) for w in want) + ("," if len(want) == 1 else "") + ")"
-            raise ShapeError(f"{prefix}{name} must have shape {wtxt}, but it has shape {_shape_text(a.shape)}.")
+            raise ShapeError(tr("{prefix}{name} must have shape {want}, but it has shape {shape}.", prefix=prefix, name=name,
+                                want=wtxt, shape=_shape_text(a.shape)))
     if not allow_empty and a.size == 0:
-        raise ShapeError(f"{prefix}{name} is empty (shape {_shape_text(a.shape)}). "
-                         f"A batch needs at least one example: check your slicing or batch_size.")
+        raise ShapeError(tr("{prefix}{name} is empty (shape {shape}). A batch needs at least one example: check your slicing or "
+                            "batch_size.", prefix=prefix, name=name, shape=_shape_text(a.shape)))
     return a
 
 
@@ -185,14 +189,14 @@ def check_labels(y, num_classes=None, n=None, where=""):
             raise ShapeError(f"{prefix}labels y must be integer class ids, but they have dtype {y.dtype}"
                              f" and non-integer values. Use y.astype(int) if they are whole numbers.")
     if n is not None and len(y) != n:
-        raise ShapeError(f"{prefix}there are {n} examples but {len(y)} labels: X and y must have the same "
-                         f"number of rows.")
+        raise ShapeError(tr("{prefix}there are {n} examples but {labels} labels: X and y must have the same number of rows.",
+                            prefix=prefix, n=n, labels=len(y)))
     if num_classes is not None and len(y):
         lo, hi = int(y.min()), int(y.max())
         if lo < 0 or hi >= num_classes:
-            raise ShapeError(f"{prefix}labels must lie in 0..{num_classes - 1} for {num_classes} classes, "
-                             f"but they range from {lo} to {hi}. Does the last layer have as many outputs "
-                             f"as there are classes?")
+            raise ShapeError(tr("{prefix}labels must lie in 0..{last} for {classes} classes, but they range from {lo} to {hi}. "
+                                "Does the last layer have as many outputs as there are classes?", prefix=prefix,
+                                last=num_classes - 1, classes=num_classes, lo=lo, hi=hi))
     return y
 
 
@@ -205,7 +209,8 @@ def check_same_rows(X, y, where=""):
     """
     if len(X) != len(y):
         prefix = f"{where}: " if where else ""
-        raise ShapeError(f"{prefix}X has {len(X)} rows but y has {len(y)}: every example needs exactly one label.")
+        raise ShapeError(tr("{prefix}X has {rows} rows but y has {labels}: every example needs exactly one label.", prefix=prefix,
+                         rows=len(X), labels=len(y)))
 
 
 def check_finite(a, name, where="", what="data"):

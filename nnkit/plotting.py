@@ -9,14 +9,16 @@ Every figure of the lessons carries a description of its message for a reader wh
 ``describe(fig, "Loss falls from 2.30 to 0.10 in 8 epochs")`` (the one mechanism, below).
 """
 import html
+import logging
 
 import numpy as np
 
 from .errors import ShapeError, check_array
+from .i18n import tr
 
 __all__ = ["describe", "description", "show_digits", "plot_history", "plot_confusion_matrix", "plot_decision_boundary",
            "plot_activations", "plot_pixel_weights", "plot_sigmoid_clouds", "draw_graph",
-           "use_course_style", "plot_delta_rule", "draw_network", "OKABE_ITO", "MARKERS", "LINESTYLES"]
+           "use_course_style", "use_japanese_font", "plot_delta_rule", "draw_network", "OKABE_ITO", "MARKERS", "LINESTYLES"]
 
 
 def _plt():
@@ -49,6 +51,40 @@ def use_course_style(dpi=100):
         "axes.prop_cycle": cycler(color=OKABE_ITO[:6]) + cycler(linestyle=LINESTYLES),
     })
     _show_descriptions()
+    from .i18n import language
+    if language() == "ja":
+        use_japanese_font()
+
+
+# The Japanese font: IPAexGothic, shipped inside the pinned package matplotlib-fontja (requirements.txt), so
+# figures show Japanese text on any machine without a system font. Only its file is used: importing
+# matplotlib_fontja would change the settings on import.
+JAPANESE_FONT = "IPAexGothic"
+
+
+class _OneWeightJapanese(logging.Filter):
+    def filter(self, record):
+        return not (JAPANESE_FONT in record.getMessage() and "Failed to find font weight" in record.getMessage())
+
+
+def use_japanese_font():
+    """Register the Japanese font and add it to matplotlib's font family after DejaVu Sans (matplotlib's own):
+    Latin letters, digits and symbols (x₁, −) look as in the English edition, and every character DejaVu Sans
+    lacks (kana, kanji) comes from IPAexGothic, glyph by glyph. Called by ``use_course_style`` and
+    ``nnkit.set_language`` when nnkit speaks Japanese. Returns the font's file path."""
+    from importlib.resources import files
+    from matplotlib import font_manager
+    plt = _plt()
+    path = str(files("matplotlib_fontja") / "fonts" / "ipaexg.ttf")
+    if JAPANESE_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)
+    plt.rcParams["font.family"] = ["DejaVu Sans", JAPANESE_FONT]
+    # IPAexGothic has one weight: bold titles draw their kana and kanji in it, which matplotlib would log once
+    # per figure ("Failed to find font weight bold"), printed under the cell. Only that message is dropped.
+    logger = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _OneWeightJapanese) for f in logger.filters):
+        logger.addFilter(_OneWeightJapanese())
+    return path
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -227,17 +263,17 @@ def plot_history(history, ax=None, title="Training curves"):
         axes = axes[0]
     else:
         fig, axes = ax.figure, [ax]
-    train_style = dict(color=OKABE_ITO[0], marker="o", ls="-", label="train")
-    val_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label="validation")
+    train_style = dict(color=OKABE_ITO[0], marker="o", ls="-", label=tr("train"))
+    val_style = dict(color=OKABE_ITO[1], marker="s", ls="--", label=tr("validation"))
     axes[0].plot(epochs, cols["loss"], **train_style)
     if any(v is not None for v in cols.get("val_loss", [])):
         axes[0].plot(epochs, cols["val_loss"], **val_style)
-    axes[0].set_xlabel("epoch"); axes[0].set_ylabel("loss"); axes[0].legend(); axes[0].grid(alpha=0.3)
+    axes[0].set_xlabel(tr("epoch")); axes[0].set_ylabel(tr("loss")); axes[0].legend(); axes[0].grid(alpha=0.3)
     if has_acc and len(axes) > 1:
         axes[1].plot(epochs, cols["accuracy"], **train_style)
         if any(v is not None for v in cols.get("val_accuracy", [])):
             axes[1].plot(epochs, cols["val_accuracy"], **val_style)
-        axes[1].set_xlabel("epoch"); axes[1].set_ylabel("accuracy"); axes[1].legend(); axes[1].grid(alpha=0.3)
+        axes[1].set_xlabel(tr("epoch")); axes[1].set_ylabel(tr("accuracy")); axes[1].legend(); axes[1].grid(alpha=0.3)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -275,7 +311,7 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
                     color="white" if dark else "black", fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(C)); ax.set_xticklabels(names)
     ax.set_yticks(range(C)); ax.set_yticklabels(names)
-    ax.set_xlabel("predicted"); ax.set_ylabel("true")
+    ax.set_xlabel(tr("predicted")); ax.set_ylabel(tr("true"))
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -346,7 +382,7 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     ax.set_xticks(range(C)); ax.set_xticklabels([f"{v:+.1f}" for v in delta_p], rotation=90)
     ax.set_yticks(range(D)); ax.set_yticklabels([f"x{i} = {v:g}" for i, v in enumerate(x)])
     ax.xaxis.tick_top(); ax.xaxis.set_label_position("top")
-    ax.set_xlabel("Δp of digit 0 … 9"); ax.set_ylabel("pixel")
+    ax.set_xlabel(tr("Δp of digit 0 … 9")); ax.set_ylabel(tr("pixel"))
     fig.colorbar(im, ax=ax, fraction=0.05, label="ΔW")
     if title:
         ax.set_title(title, pad=12, y=-0.12)
@@ -379,9 +415,9 @@ def plot_activations(x=None):
         axes[1, k].set_ylim(-0.08, 1.08)
         for ax in axes[:, k]:
             ax.axhline(0, color="gray", lw=0.5); ax.axvline(0, color="gray", lw=0.5); ax.grid(alpha=0.3)
-        axes[1, k].set_xlabel("input a")
+        axes[1, k].set_xlabel(tr("input a"))
     axes[0, 0].set_ylabel("act(a)")
-    axes[1, 0].set_ylabel("slope act'(a)")
+    axes[1, 0].set_ylabel(tr("slope act'(a)"))
     axes[1, 1].text(-3.9, 0.3, "0.25", fontsize=12)
     fig.tight_layout()
     return fig
@@ -419,7 +455,7 @@ def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
             continue
         im = ax.imshow(W[:, c].reshape(shape), cmap=cmap, vmin=-lim, vmax=lim)
         ax.set_title(titles[c] if titles is not None else str(c))
-    fig.colorbar(im, ax=axes.ravel().tolist(), fraction=0.05, pad=0.01, label="weight")
+    fig.colorbar(im, ax=axes.ravel().tolist(), fraction=0.05, pad=0.01, label=tr("weight"))
     return fig
 
 

@@ -22,6 +22,13 @@ from browser import browser_context
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = {p.stem: p for p in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))}
+# the Japanese edition's decks (issue 24), checked the same way: "ja-<lesson>"
+LESSONS.update({f"ja-{p.stem}": p for p in sorted((REPO / "lessons" / "ja").glob("[0-9][0-9]_*.ipynb"))})
+
+
+def _lesson(stem):
+    """The lesson of a deck's key: "06_backprop_mnist" for "06_backprop_mnist" and "ja-06_backprop_mnist"."""
+    return stem.split("-", 1)[-1]
 SHOTS = REPO / "build" / "screenshots"
 # A screenshot of every slide (13 of 61 s of this test, measured alone) only on request; slides with a problem always get one.
 ALL_SHOTS = os.environ.get("NNKIT_SLIDE_SHOTS") == "1"
@@ -74,7 +81,7 @@ def deck():
 
     def build(stem):
         if stem not in built:
-            built[stem] = slides.build_deck(LESSONS[stem], out)
+            built[stem] = slides.build_deck(LESSONS[stem], out, name=stem)
         return built[stem]
     yield build
     shutil.rmtree(out, ignore_errors=True)
@@ -188,7 +195,7 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
             page.evaluate(f"Reveal.slide({idx['h']}, {idx['v'] or 0})")
             page.screenshot(path=str(SHOTS / f"{stem}-{n:02d}.png"))
     problems += _widget_parts(page, stem)
-    if stem == "02_least_squares":
+    if _lesson(stem) == "02_least_squares":
         shown_twice = page.evaluate("""() => [...document.querySelectorAll('.MJX_Assistive_MathML math')]
             .filter(m => { const box = m.parentElement, r = m.getBoundingClientRect(),
                                  c = box.getBoundingClientRect(), st = getComputedStyle(box);
@@ -210,7 +217,7 @@ def _show(page, selector):
 def _widget_parts(page, stem):
     """Lesson-specific widget parts that must be visible in the deck."""
     out = []
-    if stem == "06_backprop_mnist":
+    if _lesson(stem) == "06_backprop_mnist":
         if not _show(page, ".widget-gridbox"):
             return [f"{stem}: the drawing widget is missing"]
         grid = page.evaluate("""() => { const g = document.querySelector('.widget-gridbox');
@@ -225,12 +232,12 @@ def _widget_parts(page, stem):
             out.append(f"{stem}: drawing grid has {grid['cells']} cells, {grid['dark']} drawn")
         if len(grid["bars"]) != 10 or max(grid["bars"], default=0) < 50:
             out.append(f"{stem}: probability bars missing or empty: {grid['bars']}")
-    if stem == "01_rule_based" and _show(page, ".widget-gridbox"):
+    if _lesson(stem) == "01_rule_based" and _show(page, ".widget-gridbox"):
         black = page.evaluate("""() => [...document.querySelectorAll('.widget-gridbox button')]
             .filter(b => getComputedStyle(b).backgroundColor === 'rgb(0, 0, 0)').length""")
         if black < 3:
             out.append(f"{stem}: the pixel grid's drawn pixels are not black ({black} black)")
-    if stem == "03_gradient_descent" and _show(page, ".widget-play"):
+    if _lesson(stem) == "03_gradient_descent" and _show(page, ".widget-play"):
         icons = page.evaluate("""() => [...document.querySelectorAll('.widget-play button i, .widget-play button .fa')]
             .map(i => getComputedStyle(i, '::before').fontFamily + '|' + getComputedStyle(i, '::before').content)""")
         loaded = page.evaluate("document.fonts.check('16px FontAwesome')")

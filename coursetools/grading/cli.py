@@ -12,7 +12,7 @@ from pathlib import Path
 from ..shards import select_shard, write_shard_record
 from .core import Grader, SandboxUnavailable
 from .sandbox import Limits
-from .submissions import exercise_from_path
+from .submissions import exercise_from_path, notebook_language
 
 
 def _interrupt(signum, frame):
@@ -54,6 +54,9 @@ def _main(argv):
     ap.add_argument("--unsafe", action="store_true",
                     help="grade without a sandbox when bubblewrap is missing (only for notebooks you trust)")
     ap.add_argument("--quiet", action="store_true", help="print only the scores")
+    ap.add_argument("--lang", default=None, choices=["en", "ja"],
+                    help="language of the feedback, and of the exercise notebook whose provided cells are put back "
+                         "(exercises/ja/ for ja); default: the notebook's own (metadata \"language\"), else en")
     a = ap.parse_args(argv)
     src = Path(a.submissions)
     paths = sorted(src.glob("*.ipynb")) if src.is_dir() else [src]
@@ -61,13 +64,15 @@ def _main(argv):
         print(f"No notebooks found in {src}.", file=sys.stderr)
         return 2
     exercise = a.exercise or exercise_from_path(paths[0])
+    lang = a.lang or notebook_language(paths[0])
     try:
         everyone, paths = paths, (select_shard(paths, a.shard) if a.shard else paths)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     try:
-        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb, submission_seconds=a.budget), a.hidden, a.unsafe, a.source)
+        grader = Grader(exercise, Limits(seconds=a.timeout, memory_mb=a.memory_mb, submission_seconds=a.budget), a.hidden, a.unsafe, a.source,
+                        lang=lang)
     except SandboxUnavailable as exc:
         print(f"{exc}\nStudent code would run with your rights and could read the solutions, change other "
               f"students' grades or the course files.", file=sys.stderr)

@@ -18,6 +18,7 @@ from .runner import Cancelled, run_submission
 from .sandbox import Child, Isolation, Limits
 from .submissions import SubmissionError, notebook_cells, read_submission, student_names
 from .tasks import load_exercise
+from ..i18n import translator
 from ..paths import REPO
 
 
@@ -25,13 +26,14 @@ class SandboxUnavailable(RuntimeError):
     """The sandbox cannot run here and the caller did not ask for ``unsafe`` grading."""
 
 
-def _source_cells(exercise, hidden_dir, source):
+def _source_cells(exercise, hidden_dir, source, lang="en"):
     """The cells of the exercise notebook whose provided cells are put back into each submission: the
-    course's own ``exercises/<exercise>.ipynb`` (or ``<hidden>/<exercise>.ipynb`` with --hidden), or
-    ``source``; None when there is none."""
+    course's own ``exercises/<exercise>.ipynb`` (``exercises/<lang>/...`` for another language than English;
+    or ``<hidden>/<exercise>.ipynb`` with --hidden), or ``source``; None when there is none."""
     import nbformat
     if source is None:
-        source = (Path(hidden_dir) if hidden_dir else REPO / "exercises") / f"{exercise}.ipynb"
+        folder = REPO / "exercises" / (lang if lang != "en" else "")
+        source = (Path(hidden_dir) if hidden_dir else folder) / f"{exercise}.ipynb"
     source = Path(source)
     if not source.is_file():
         return None
@@ -39,10 +41,12 @@ def _source_cells(exercise, hidden_dir, source):
 
 
 class Grader:
-    """Grades notebooks of one exercise. ``unsafe``: without a sandbox (trusted notebooks only)."""
+    """Grades notebooks of one exercise. ``unsafe``: without a sandbox (trusted notebooks only). ``lang``: the
+    language of the feedback ("en", or "ja" through i18n/ja/coursetools.po; the hidden tests are the same)."""
 
-    def __init__(self, exercise, limits=None, hidden_dir=None, unsafe=False, source=None, tasks=None):
+    def __init__(self, exercise, limits=None, hidden_dir=None, unsafe=False, source=None, tasks=None, lang="en"):
         self.exercise, self.limits = exercise, limits or Limits()
+        self.tr = translator(lang)
         self.isolation = Isolation(self.limits, unsafe)
         if self.isolation.mode is None:
             raise SandboxUnavailable(
@@ -50,7 +54,7 @@ class Grader:
                 f"with the grader's rights and could read the solutions or change grades. Install bubblewrap "
                 f"(apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without a sandbox.")
         self.tasks = tasks if tasks is not None else load_exercise(exercise, hidden_dir)
-        self.source_cells = _source_cells(exercise, hidden_dir, source) if exercise else None
+        self.source_cells = _source_cells(exercise, hidden_dir, source, lang) if exercise else None
         self.cancel = threading.Event()
 
     @property
@@ -101,9 +105,24 @@ class Grader:
         rec.grader_bugs = bugs
         return tests, notes, rec
 
+    def translated(self, res):
+        """The feedback of a results dict in the grader's language, line by line (``translator(lang).text``)."""
+        if self.tr.lang == "en":
+            return res
+        def lines(text):
+            return "\n".join(self.tr.text(line) for line in text.split("\n"))
+        res["output"] = lines(res.get("output", ""))
+        for test in res.get("tests", []):
+            test["output"] = lines(test["output"])
+        return res
+
     def grade_data(self, data):
         """Grade one submission's bytes (or the ``SubmissionError`` of reading it); returns a Gradescope-style
-        results dict (score, max_score, execution_time, tests, output; note and grader_error when needed)."""
+        results dict (score, max_score, execution_time, tests, output; note and grader_error when needed), its
+        feedback in the grader's language."""
+        return self.translated(self._grade_data(data))
+
+    def _grade_data(self, data):
         t0 = time.monotonic()
         try:
             if isinstance(data, SubmissionError):
@@ -166,7 +185,7 @@ class Grader:
                         if again["score"] > res["score"]:
                             again["output"] += ("\nGraded again alone after the others, since the first grading "
                                                 "stopped early; this is the better of the two.")
-                            graded[i] = again
+                            graded[i] = self.translated(again)
         except BaseException:
             self.cancel.set()
             Child.kill_all()
@@ -191,9 +210,9 @@ def grade_cells(cells, n_cells, tasks, limits=None, unsafe=False):
     return tests, notes
 
 
-def grade_notebook(path, exercise, limits=None, hidden_dir=None, unsafe=False):
+def grade_notebook(path, exercise, limits=None, hidden_dir=None, unsafe=False, lang="en"):
     """Grade one submission; returns a Gradescope-style results dict (score, max_score, tests, output)."""
-    res = Grader(exercise, limits, hidden_dir, unsafe).grade_data(read_submission(path))
+    res = Grader(exercise, limits, hidden_dir, unsafe, lang=lang).grade_data(read_submission(path))
     res.pop("_crashed", None)
     return res
 

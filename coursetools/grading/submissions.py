@@ -168,3 +168,14 @@ def exercise_from_path(path):
     """The exercise a notebook belongs to, from its file name (``02_least_squares.ipynb`` -> ``02_least_squares``)."""
     name = os.path.basename(str(path))
     return name[:-6] if name.lower().endswith(".ipynb") else name
+
+
+def notebook_language(path):
+    """The language a notebook says it is in (metadata "language", which the Japanese edition's notebooks
+    carry), "en" when it says none or cannot be read."""
+    import json
+    try:
+        lang = json.loads(read_notebook_bytes(path)).get("metadata", {}).get("language", "en")
+    except Exception:
+        return "en"
+    return lang if lang in ("en", "ja") else "en"
