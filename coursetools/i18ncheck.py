@@ -120,6 +120,7 @@ def prose(markdown):
     text = CODE_SPAN.sub(" ", text)
     text = DISPLAY_MATH.sub(" ", text)
     text = INLINE_MATH.sub(" ", text)
+    text = re.sub(r"[\w()\[\]]*\w[.]\w[\w.()\[\]]*|\w+\(\)", " ", text)   # code written without backticks: loss.backward()
     return re.sub(r"<[^>]+>", " ", text)
 
 
