@@ -1,7 +1,9 @@
 """Every solution notebook scores full marks with the hidden tests; every untouched exercise scores zero,
 with feedback and without an error from the grader."""
+import re
 import shutil
 
+import nbformat
 import pytest
 
 from coursetools.grading import grade_folder
@@ -29,3 +31,11 @@ def test_solution_full_marks_exercise_zero(name, tmp_path):
     assert sol["score"] == sol["max_score"], [t["output"] for t in sol["tests"]]
     assert ex["score"] == 0
     assert all("NotImplementedError" in t["output"] for t in ex["tests"])
+    # feedback names the learner's own functions, never a provided helper that calls them
+    provided = set()
+    for cell in nbformat.read(str(paths[1]), as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("locked") and not meta.get("grade"):
+            provided |= set(re.findall(r"^def (\w+)", cell.source, re.M))
+    named = {word for t in ex["tests"] for word in re.findall(r"\w+", t["output"])}
+    assert not provided & named, f"feedback names provided helpers {provided & named}"

@@ -92,7 +92,7 @@ class Grader:
                     if v.text and v.text not in lines:
                         lines.append(v.text)
             if show:
-                lines.append(f"Accepted return values for {task.func}: {task.accepted()}.")
+                lines.append(f"Accepted return values for {task.shown}: {task.accepted()}.")
             lines.insert(0, f"{passed} of {len(task.cases)} hidden checks passed.")
             tests.append({"name": task.name, "score": round(task.points * earned / len(task.cases), 2),
                           "max_score": task.points, "output": "\n".join(lines)})

@@ -83,14 +83,14 @@ def _run_check(case, got, call):
 
 def judge(task, case, answer):
     """Score one case from the checked answer (``runner.Record.answers``); returns a ``Verdict``."""
-    call = f"{task.func}({case.describe})"
+    call = f"{task.shown}({case.describe})"
     if answer is None:
         return Verdict(0.0, f"{call}: no answer (the process stopped or ran out of time before this call finished).")
     if "problem" in answer:
         return Verdict(0.0, f"{call}: {answer['problem']}.")
     if "error" in answer:
         if answer["error"] == "NotImplementedError":
-            return Verdict(0.0, f"{task.func} still raises NotImplementedError: replace it with your solution.")
+            return Verdict(0.0, f"{task.shown} still raises NotImplementedError: replace it with your solution.")
         text = f"{answer['error']}: {answer['msg']}" if answer["msg"] else answer["error"]
         return Verdict(0.0, f"{call} raised {text}")
     if "bad" in answer:

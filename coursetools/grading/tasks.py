@@ -45,7 +45,10 @@ class Task:
     the hidden file that need only ``np``, ``math`` and each other) that replace the learner's functions of
     those names while this task runs, so that a mistake in an earlier task does not cost this one. Their
     source reaches the sandbox while the task runs: list only functions of tasks graded before it.
-    ``accepts``: optional text that replaces the description of accepted return values in feedback."""
+    ``accepts``: optional text that replaces the description of accepted return values in feedback.
+    ``shown``: the name feedback gives the function, when the task calls a provided helper (``func``) that
+    runs the learner's own function: ``Task("2. my_rule", "rule_answers", ..., shown="my_rule")``. Default:
+    ``func``."""
     name: str
     func: str
     points: float
@@ -54,6 +57,10 @@ class Task:
     accepts: str = None
     uses: dict = None
     parts: tuple = None
+    shown: str = None
+
+    def __post_init__(self):
+        self.shown = self.shown or self.func
 
     def accepted(self):
         if self.accepts:

@@ -107,7 +107,7 @@ for img, desc in [(np.pad(PIXEL_TEMPLATES["8x8"][7], ((1, 2), (3, 0))), "the 8 x
     _tc.append(Case((img,), img if top < 0 else shift(img, -top, -left), desc))
 
 TASKS = [Task("1. bounding_box", "bounding_box", 1, _bb),
-         Task("2. my_rule", "rule_answers", 2, _mr, uses={"bounding_box": bounding_box}),
+         Task("2. my_rule", "rule_answers", 2, _mr, uses={"bounding_box": bounding_box}, shown="my_rule"),
          Task("3. per_digit_accuracy", "per_digit_accuracy", 2, _pd),
          Task("4. shift", "shift", 1, _sh),
          Task("5. to_corner", "to_corner", 1, _tc, uses={"bounding_box": bounding_box, "shift": shift}),

@@ -77,7 +77,7 @@ for D, steps, start in [(2, 5, "random"), (3, 12, "random"), (5, 30, "random"), 
     _ln.append(Case((A, p0, steps), path, f"A of shape {(D, D)}, p0 of shape {(D,)}, steps={steps}{desc}",
                     rtol=1e-6, atol=1e-9))
 
-TASKS = [Task("1. numerical_gradient", "numgrad_of_cubic", 2, _ng), Task("2. gd_path", "gd_path", 2, _gd),
+TASKS = [Task("1. numerical_gradient", "numgrad_of_cubic", 2, _ng, shown="numerical_gradient"), Task("2. gd_path", "gd_path", 2, _gd),
          Task("3. momentum_path", "momentum_path", 2, _mo), Task("4. adam_path", "adam_path", 2, _ad),
          Task("5. line_search_path", "line_search_path", 2, _ln),
          Task("6. adam_scale_prediction", "adam_scale_prediction", 1,

@@ -282,11 +282,12 @@ assert np.mean((np.array([_float_forward(_trained, x) for x in _Xe]) > 0) == _ye
 _t7.append(Case((_X, _y, 40, 0.5, 1), np.zeros(17), "30 points of the other XOR (label 1 where the signs differ), "
                 "steps=40, lr=0.5, seed=1; accuracy on 200 new points", check=_accuracy_check(_Xe, _ye, 0.9)))
 
-TASKS = [Task("1. __add__ and __mul__", "forward_locals", 2, _t1),
-         Task("2. tanh, exp, __pow__", "forward_locals", 2, _t2),
-         Task("3. topological_order", "topo_positions", 2, _t3),
-         Task("4. backward", "grads_after_backward", 3, _t4, uses={"topological_order": topological_order}),
+TASKS = [Task("1. __add__ and __mul__", "forward_locals", 2, _t1, shown="Value.__add__/__mul__"),
+         Task("2. tanh, exp, __pow__", "forward_locals", 2, _t2, shown="Value.tanh/exp/__pow__"),
+         Task("3. topological_order", "topo_positions", 2, _t3, shown="topological_order"),
+         Task("4. backward", "grads_after_backward", 3, _t4, uses={"topological_order": topological_order},
+              shown="Value.backward"),
          Task("5. order_explanation", "order_explanation", 1,
               [Case((), np.array(2.0), "your choice (1, 2, 3 or 4)")], scalar=True),
-         Task("6. sin and __truediv__", "forward_locals", 2, _t6),
+         Task("6. sin and __truediv__", "forward_locals", 2, _t6, shown="Value.sin/__truediv__"),
          Task("7. train_tiny", "train_tiny", 3, _t7, uses={"topological_order": topological_order, "Value": Value})]
