@@ -441,9 +441,11 @@ def test_a_submission_that_crashed_among_classmates_is_graded_again_alone(monkey
     user): a submission whose sandbox stopped early is graded once more after the others and keeps the
     better grade, with a note; one whose second grading is no better keeps its first."""
     from coursetools.grading import core
+    from coursetools.i18n import translator
     grader = core.Grader.__new__(core.Grader)
     grader.tasks = [Task("1. t", "f", 1, [Case((), np.zeros(1), "x")])]
     grader.cancel = __import__("threading").Event()
+    grader.tr = translator("en")
     calls = []
 
     def grade_data(data):

@@ -183,9 +183,10 @@ class Grader:
                         again = self.grade_data(data[i])
                         again.pop("_crashed", None)
                         if again["score"] > res["score"]:
-                            again["output"] += ("\nGraded again alone after the others, since the first grading "
-                                                "stopped early; this is the better of the two.")
-                            graded[i] = self.translated(again)
+                            again["output"] += "\n" + self.tr.text(
+                                "Graded again alone after the others, since the first grading stopped early; this is "
+                                "the better of the two.")
+                            graded[i] = again
         except BaseException:
             self.cancel.set()
             Child.kill_all()
