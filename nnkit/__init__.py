@@ -10,6 +10,7 @@ Rooms of the package (one idea per module):
     losses         SoftmaxCrossEntropy, MSE, BinaryCrossEntropy
     model          Sequential, mlp
     optimizers     SGD, Momentum, AdaGrad, Adam         (update(params, grads))
+    schedules      OneCycle: the learning rate as a function of how far training has got
     training       train, evaluate, minibatches, History
     metrics        accuracy, confusion_matrix
     gradcheck      numerical_gradient, rel_error, check_gradients
@@ -34,6 +35,7 @@ from .layers import Layer, Linear, ReLU, Sigmoid, Tanh
 from .losses import SoftmaxCrossEntropy, MSE, BinaryCrossEntropy
 from .model import Sequential, mlp
 from .optimizers import SGD, Momentum, AdaGrad, Adam
+from .schedules import OneCycle
 from .training import train, evaluate, minibatches, History
 from .metrics import accuracy, confusion_matrix
 from .gradcheck import numerical_gradient, rel_error, check_gradients
@@ -47,7 +49,7 @@ __all__ = [
     "relu", "sigmoid", "tanh", "softmax", "one_hot", "cross_entropy",
     "Layer", "Linear", "ReLU", "Sigmoid", "Tanh",
     "SoftmaxCrossEntropy", "MSE", "BinaryCrossEntropy",
-    "Sequential", "mlp", "SGD", "Momentum", "AdaGrad", "Adam",
+    "Sequential", "mlp", "SGD", "Momentum", "AdaGrad", "Adam", "OneCycle",
     "train", "evaluate", "minibatches", "History", "accuracy", "confusion_matrix",
     "numerical_gradient", "rel_error", "check_gradients",
     "load_mnist", "two_clouds", "moons", "circles", "Value", "language", "set_language",

@@ -18,13 +18,15 @@ __all__ = ["OneCycle"]
 class OneCycle:
     """Warm-up, then decay: the learning rate climbs in a straight line from ``peak_lr * start`` to
     ``peak_lr`` during the first ``warmup`` fraction of training, then falls in a straight line to
-    ``peak_lr * end`` at the last step.
+    ``peak_lr * end`` at the last step. Lesson 6 (98 % in two seconds: ``train(..., schedule=OneCycle(1e-2))``).
 
         lr(progress) = peak_lr * (start + (1 - start) * progress / warmup)           progress < warmup
         lr(progress) = peak_lr * (1 - (1 - end) * (progress - warmup) / (1 - warmup))  afterwards
 
     Inputs: peak_lr > 0; warmup in [0, 1) (default 0.2); start and end in [0, 1] (defaults 0.1 and 0:
-    the last steps are the smallest). Call with progress in [0, 1]; returns a float.
+    the last steps are the smallest).
+    Returns a schedule: call it with progress in [0, 1] (the fraction of the run's updates already made);
+    it returns the learning rate, a float.
     """
 
     def __init__(self, peak_lr, warmup=0.2, start=0.1, end=0.0):

@@ -171,11 +171,25 @@ def _canonical_gz(spec, folder):
     return folder / spec.name
 
 
-def test_original_gz_files_from_a_mirror_are_accepted(tmp_path, isolated_cache, monkeypatch, mirror):
-    # Before content verification, a canonical download failed the SHA-256 of the shipped .gz: never a success.
-    folder, url = mirror
+@pytest.fixture(scope="module")
+def canonical_files(tmp_path_factory):
+    """The four files as the mirrors serve them (``_canonical_gz``), compressed once for this file's tests; each
+    test copies them into its own mirror."""
+    folder = tmp_path_factory.mktemp("canonical")
     for spec in mnist.FILES.values():
         _canonical_gz(spec, folder)
+    return folder
+
+
+def _serve_canonical(canonical_files, folder):
+    for spec in mnist.FILES.values():
+        shutil.copy(canonical_files / spec.name, folder / spec.name)
+
+
+def test_original_gz_files_from_a_mirror_are_accepted(tmp_path, isolated_cache, monkeypatch, mirror, canonical_files):
+    # Before content verification, a canonical download failed the SHA-256 of the shipped .gz: never a success.
+    folder, url = mirror
+    _serve_canonical(canonical_files, folder)
     monkeypatch.setenv("NNKIT_MNIST_MIRRORS", f"http://127.0.0.1:{refused_port()}/dead/ {url}")  # first one is down
     d = tmp_path / "dl"
     Xtr, ytr, Xte, yte = nnkit.load_mnist(data_dir=d)
@@ -188,13 +202,12 @@ def test_original_gz_files_from_a_mirror_are_accepted(tmp_path, isolated_cache, 
 
 
 def test_the_message_for_a_damaged_shipped_file_leads_to_a_working_download(tmp_path, isolated_cache,
-                                                                            monkeypatch, mirror):
+                                                                            monkeypatch, mirror, canonical_files):
     # A stand-in for nnkit/data/mnist (the real one is shared), one file damaged; mirrors serve the originals.
     shipped = tmp_path / "shipped"; shipped.mkdir(); _copy_files(shipped)
     monkeypatch.setattr(mnist, "PACKAGE_DIR", shipped)
     folder, url = mirror
-    for spec in mnist.FILES.values():
-        _canonical_gz(spec, folder)
+    _serve_canonical(canonical_files, folder)
     monkeypatch.setenv("NNKIT_MNIST_MIRRORS", url)
     p = shipped / "train-labels-idx1-ubyte.gz"
     data = bytearray(p.read_bytes()); data[-9] ^= 0x01; p.write_bytes(bytes(data))

@@ -12,7 +12,7 @@ import nnkit.widgets
 
 MODULES = ["nnkit", "nnkit.data", "nnkit.plotting", "nnkit.landscape", "nnkit.errors", "nnkit.gradcheck",
            "nnkit.autodiff", "nnkit.functions", "nnkit.losses", "nnkit.metrics", "nnkit.training", "nnkit.model",
-           "nnkit.optimizers", "nnkit.layers", "nnkit.threads"] + \
+           "nnkit.optimizers", "nnkit.schedules", "nnkit.layers", "nnkit.threads"] + \
           [f"nnkit.widgets.{m.name}" for m in pkgutil.iter_modules(nnkit.widgets.__path__) if not m.name.startswith("_")]
 
 

@@ -43,11 +43,16 @@ def random_shifts(images, seed=0, max_shift=1):
     rng = np.random.default_rng(seed)
     shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
     m, (H, W) = max_shift, images.shape[1:]
-    padded = np.pad(images, ((0, 0), (m, m), (m, m)))          # a frame of zeros, m pixels wide
-    out = np.empty_like(images)
+    out = np.zeros_like(images)                                # the uncovered edge stays 0 (background)
     for dy in range(-m, m + 1):
         for dx in range(-m, m + 1):
             idx = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
-            # moved down by dy and right by dx: out[r, c] = image[r - dy, c - dx], zero outside the image
-            out[idx] = padded[idx, m - dy:m - dy + H, m - dx:m - dx + W]
+            # moved down by dy and right by dx: out[r, c] = image[r - dy, c - dx]; what leaves the frame is dropped
+            out[idx, _to(dy, H), _to(dx, W)] = images[idx, _to(-dy, H), _to(-dx, W)]
     return out.reshape(len(out), -1) if flat else out
+
+
+def _to(shift, size):
+    """The rows (or columns) of a picture of ``size`` that a move by ``shift`` pixels lands on: 2..size-1 for a
+    move of +2, 0..size-3 for -2 (the source's are the same slice for -shift). Empty when |shift| >= size."""
+    return slice(min(max(shift, 0), size), max(size + min(shift, 0), 0))

@@ -58,7 +58,7 @@ class HiddenFit:
         return self.model.predict(X)
 
 
-def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, seed=0):
+def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, seed=0, dtype=np.float64):
     """Train a 2 -> num_hiddens -> 2 network (softmax) with full-batch gradient descent. Lesson 5.
 
     The loop is the one lesson 5 writes for its linear model: forward, loss, backward, SGD update, on all
@@ -68,12 +68,13 @@ def fit_hidden_layer(X, y, num_hiddens, activation="tanh", lr=0.5, steps=3000, s
     - X: (N, 2) points; y: (N,) labels 0 or 1.
     - num_hiddens: the hidden layer's size H; activation: "tanh" (default), "relu" or "sigmoid".
     - lr: learning rate (default 0.5); steps: number of steps, each on all N points (default 3000);
-      seed: seed of the initial weights (default 0).
+      seed: seed of the initial weights (default 0); dtype: float type of the weights and the computation
+      (default np.float64; np.float32 is several times faster for wide layers).
     Returns a :class:`HiddenFit` (model, losses (at most ``steps``), accuracy, and the settings).
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X, dtype=dtype)
     y = np.asarray(y)
-    model = mlp([X.shape[1], int(num_hiddens), 2], activation=activation, seed=seed)
+    model = mlp([X.shape[1], int(num_hiddens), 2], activation=activation, seed=seed, dtype=dtype)
     loss = SoftmaxCrossEntropy()
     opt = SGD(lr)
     losses = []
@@ -198,7 +199,7 @@ def _draw(fit, X, y, ax, resolution=120, legend=True):
 
 
 def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=3000, seed=0, ncols=4,
-                  title=None, fit=None):
+                  title=None, fit=None, dtype=np.float64):
     """Fit one network per hidden size and draw their decision boundaries side by side. Lesson 5.
 
     Each panel title gives the hidden size and the training accuracy; only the first panel has a legend.
@@ -206,7 +207,8 @@ def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=300
     Inputs:
     - X: (N, 2) points; y: (N,) labels 0 or 1.
     - sizes: the hidden sizes, one panel each (default HIDDEN_SIZES).
-    - activation, lr, steps, seed: passed to the default ``fit`` (defaults "tanh", 0.5, 3000, 0).
+    - activation, lr, steps, seed, dtype: passed to the default ``fit`` (defaults "tanh", 0.5, 3000, 0,
+      np.float64).
     - ncols: panels per row (default 4); title: the figure's title (default none).
     - fit: ``fit(X, y, size)`` trains one network and returns an object with ``predict``, ``accuracy`` and
       ``num_hiddens`` (default None: :func:`fit_hidden_layer`; e.g. a call of :func:`fit_source_recipe`).
@@ -215,7 +217,7 @@ def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=300
     import matplotlib.pyplot as plt
     if fit is None:
         def fit(X_, y_, h):
-            return fit_hidden_layer(X_, y_, h, activation, lr, steps, seed)
+            return fit_hidden_layer(X_, y_, h, activation, lr, steps, seed, dtype)
     nrows = int(np.ceil(len(sizes) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False)
     fits = {}
