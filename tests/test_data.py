@@ -324,3 +324,11 @@ def test_random_shifts_move_each_image_by_at_most_one_pixel():
     flat = nnkit.data.random_shifts(X.reshape(300, 784), seed=1)
     assert np.array_equal(flat, S.reshape(300, 784))
     assert not np.array_equal(nnkit.data.random_shifts(X, seed=2), S)
+
+
+def test_the_decoded_cache_is_readable_by_others(isolated_cache):
+    """MNIST is public data: the cache nnkit writes has a file's usual mode (644), not mkstemp's private 600,
+    so that another user (a grading sandbox, a shared JupyterHub image) can read it instead of decoding."""
+    nnkit.load_mnist()
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (isolated_cache / "mnist").glob("*.npy")}
+    assert len(modes) == 4 and set(modes.values()) == {0o644}, modes

@@ -495,3 +495,28 @@ def test_pyplot_imported_lazily_in_the_sandbox_still_draws_everywhere():
                  "    return float(line.get_ydata()[1] + 10 * LOADED_AT_IMPORT + len(fig0.axes[0].lines) - 1)")]
     tests, notes = grade_cells(cells, 3, [Task("t", "f", 1, [Case((), 5.0, "the drawn value")], scalar=True)])
     assert notes == [] and tests[0]["score"] == 1.0, (tests, notes)
+
+
+@needs_sandbox
+def test_sandboxes_read_the_graders_decoded_mnist_instead_of_decompressing_it(monkeypatch, tmp_path):
+    """Every sandbox reads the grader's decoded MNIST arrays (bound read-only), also when an older nnkit wrote
+    them private (mode 600) and the sandbox runs as another user: decompressing and hashing 55 MB costs
+    about 0.4 s of every submission that loads MNIST."""
+    from nnkit.data import mnist
+    from coursetools.grading import sandbox
+    monkeypatch.setenv("NNKIT_CACHE_DIR", str(tmp_path / "cache"))
+    mnist._load_all.cache_clear()
+    sandbox.mnist_cache.cache_clear()
+    try:
+        labels = mnist.load_mnist()[1]
+        for p in (tmp_path / "cache" / "mnist").glob("*.npy"):
+            p.chmod(0o600)
+        cells = [(0, "import nnkit\nfrom nnkit.data import mnist\n\ndef _no(*args, **kwargs):\n"
+                     "    raise RuntimeError('decompressed: the cache was not readable')\n\n"
+                     "mnist._decompress_and_verify = _no\ny_train = nnkit.load_mnist()[1]"),
+                 (1, "def f():\n    return y_train[:20].astype(float)")]
+        tests, notes = grade_cells(cells, 2, [Task("t", "f", 1, [Case((), labels[:20].astype(float), "x")])])
+    finally:
+        mnist._load_all.cache_clear()
+        sandbox.mnist_cache.cache_clear()
+    assert tests[0]["score"] == 1.0 and notes == [], (tests, notes)

@@ -227,6 +227,7 @@ def _write_cache(npy, arr):
         fd, tmp = tempfile.mkstemp(dir=npy.parent, suffix=".npy.part")
         with os.fdopen(fd, "wb") as fh:
             np.save(fh, arr, allow_pickle=False)
+        os.chmod(tmp, 0o644)      # public data, readable like any file (mkstemp makes it private)
         os.replace(tmp, npy)
     except OSError:
         pass   # a read-only home is fine: we just decode again next time
