@@ -9,6 +9,7 @@ import numpy as np
 
 from .errors import ShapeError, check_array
 from .optimizers import SGD, Momentum, AdaGrad, Adam
+from .i18n import tr
 
 __all__ = ["Landscape", "LANDSCAPES", "descend", "make_optimizer", "least_squares_descent",
            "least_squares_solution", "steps_to_reach", "descent_regime", "stability_limit", "plot_paths",
@@ -56,7 +57,8 @@ def make_optimizer(name, lr):
     arrays in ``params`` in place.
     """
     if name not in OPTIMIZERS:
-        raise ValueError(f"make_optimizer: optimizer must be one of {list(OPTIMIZERS)}, got {name!r}.")
+        raise ValueError(tr("make_optimizer: optimizer must be one of {choices}, got {name!r}.", choices=list(OPTIMIZERS),
+                            name=name))
     return OPTIMIZERS[name](lr)
 
 
@@ -99,8 +101,8 @@ def least_squares_descent(X, t, w0, eta, steps, optimizer=None):
     t = check_array(t, "t", ndim=1, floating=True, where="least_squares_descent")
     w = check_array(w0, "w0", ndim=1, floating=True, where="least_squares_descent").astype(float).copy()
     if len(t) != len(X) or len(w) != X.shape[1]:
-        raise ShapeError(f"least_squares_descent: X {X.shape}, t {t.shape} and w0 {w.shape} do not fit: "
-                         f"expected X (N, D), t (N,), w0 (D,).")
+        raise ShapeError(tr("least_squares_descent: X {X_shape}, t {t_shape} and w0 {w0_shape} do not fit: expected X (N, "
+                            "D), t (N,), w0 (D,).", X_shape=X.shape, t_shape=t.shape, w0_shape=w.shape))
     opt = make_optimizer(optimizer, eta) if isinstance(optimizer, str) else optimizer
     params = {"w": w}
     ws, losses = [w.copy()], [0.5 * np.sum((X @ w - t) ** 2)]
@@ -176,7 +178,7 @@ def descent_regime(losses, ws=None, rel_tol=1e-6):
     """
     losses = np.asarray(losses, dtype=float)
     if len(losses) < 3:
-        raise ValueError("descent_regime: need at least 3 losses.")
+        raise ValueError(tr("descent_regime: need at least 3 losses."))
     if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
         return "diverging"
     if ws is not None:
@@ -278,7 +280,7 @@ def plot_valley(X, t, paths, ax=None, title=None, max_steps=None, window=None):
     from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     X = check_array(X, "X", ndim=2, floating=True, where="plot_valley")
     if X.shape[1] != 2:
-        raise ShapeError(f"plot_valley: X must have 2 columns (two weights w1, w2), got {X.shape}.")
+        raise ShapeError(tr("plot_valley: X must have 2 columns (two weights w1, w2), got {shape}.", shape=X.shape))
     w_best, e_min = least_squares_solution(X, t)
     shown = {k: np.asarray(v, dtype=float)[: None if max_steps is None else max_steps + 1] for k, v in paths.items()}
     if window is None:

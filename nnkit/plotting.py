@@ -117,12 +117,12 @@ def describe(fig, text):
     from matplotlib.figure import Figure
     fig = getattr(fig, "figure", fig) if not isinstance(fig, Figure) else fig
     if not isinstance(fig, Figure):
-        raise TypeError(f"describe(fig, text): fig must be a matplotlib Figure (or Axes), but a "
-                        f"{type(fig).__name__} was given. Pass the figure a plotting function returned.")
+        raise TypeError(tr("describe(fig, text): fig must be a matplotlib Figure (or Axes), but a {type} was given. "
+                           "Pass the figure a plotting function returned.", type=type(fig).__name__))
     if not isinstance(text, str) or len(text.split()) < 4 or text.strip().lower().strip(".") in UNDESCRIBED \
             or text.lstrip().startswith("<Figure"):
-        raise ValueError(f"describe: text must say in words what the figure shows (at least four words, e.g. "
-                         f"'Loss falls from 2.30 to 0.10 in 8 epochs'), but {text!r} was given.")
+        raise ValueError(tr("describe: text must say in words what the figure shows (at least four words, e.g. 'Loss "
+                            "falls from 2.30 to 0.10 in 8 epochs'), but {text!r} was given.", text=text))
     setattr(fig, _TEXT, " ".join(text.split()))
     _show_descriptions()
 
@@ -254,7 +254,7 @@ def plot_history(history, ax=None, title="Training curves"):
     """
     cols = history.as_dict() if hasattr(history, "as_dict") else dict(history)
     if not cols or not cols.get("loss"):
-        raise ValueError("plot_history: the history is empty; train for at least one epoch first.")
+        raise ValueError(tr("plot_history: the history is empty; train for at least one epoch first."))
     plt = _plt()
     epochs = cols.get("epoch") or list(range(1, len(cols["loss"]) + 1))
     has_acc = any(v is not None for v in cols.get("accuracy", []))
@@ -293,7 +293,7 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     """
     cm = check_array(cm, "cm", ndim=2, where="plot_confusion_matrix")
     if cm.shape[0] != cm.shape[1]:
-        raise ShapeError(f"plot_confusion_matrix: cm must be square (C, C), got {cm.shape}.")
+        raise ShapeError(tr("plot_confusion_matrix: cm must be square (C, C), got {shape}.", shape=cm.shape))
     C = len(cm)
     fig, ax = _fig_ax(ax, (0.62 * C + 1.4, 0.55 * C + 0.9))
     names = class_names or [str(i) for i in range(C)]
@@ -335,7 +335,8 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     from matplotlib.colors import ListedColormap
     X = check_array(X, "X", ndim=2, where="plot_decision_boundary")
     if X.shape[1] != 2:
-        raise ShapeError(f"plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {X.shape}.")
+        raise ShapeError(tr("plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {shape}.",
+                            shape=X.shape))
     y = np.asarray(y)
     fig, ax = _fig_ax(ax, (5.5, 4.8))
     gx, gy, grid = _plane_grid(X, margin, resolution)
@@ -595,8 +596,8 @@ def draw_network(sizes, names=None, max_shown=6, ax=None):
     """
     sizes = [int(n) for n in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, 10], "
-                         f"but {sizes} was given.")
+        raise ValueError(tr("draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, "
+                            "10], but {sizes} was given.", sizes=sizes))
     names = names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
     fig, ax = _fig_ax(ax, (2.3 * len(sizes) + 0.6, 3.9))
     columns = []

@@ -10,6 +10,7 @@ from .errors import (ShapeError, TrainingDiverged, check_array, check_count, che
                      check_same_rows)
 from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy
 from .metrics import to_labels
+from .i18n import tr
 
 __all__ = ["train", "evaluate", "minibatches", "History"]
 
@@ -66,8 +67,8 @@ def _is_classifier(loss):
 def _check_seed(seed, where):
     if not (isinstance(seed, (int, np.integer, np.random.Generator)) and not isinstance(seed, bool)) \
             or (not isinstance(seed, np.random.Generator) and seed < 0):
-        raise TypeError(f"{where}: seed must be a whole number >= 0 (or a np.random.Generator), but {seed!r} was "
-                        f"given. The same seed gives the same order of examples every time.")
+        raise TypeError(tr("{where}: seed must be a whole number >= 0 (or a np.random.Generator), but {seed!r} was "
+                           "given. The same seed gives the same order of examples every time.", where=where, seed=seed))
 
 
 def _check_inputs(model, loss, X, y, where):
@@ -168,23 +169,25 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     X = check_array(X, "X", ndim=2, where="train")
     check_object(optimizer, "optimizer", "optimizer", "train", example="lr=0.01")
     if not hasattr(model, "params") or not hasattr(model, "grads"):
-        raise TypeError(f"train: model must have params and grads (like a Sequential), but {model!r} has not. "
-                        f"Wrap your layers: Sequential(layer1, layer2, ...).")
+        raise TypeError(tr("train: model must have params and grads (like a Sequential), but {model!r} has not. Wrap "
+                           "your layers: Sequential(layer1, layer2, ...).", model=model))
     if (X_val is None) != (y_val is None):
-        raise ValueError("train: give both X_val and y_val, or neither.")
+        raise ValueError(tr("train: give both X_val and y_val, or neither."))
     if X_val is not None:
         X_val = check_array(X_val, "X_val", ndim=2, where="train")
         y_val = check_finite(check_array(y_val, "y_val", where="train"), "y_val", "train",
                              what="the validation labels or targets")
         check_same_rows(X_val, y_val, where="train (X_val, y_val)")
         if X_val.shape[1] != X.shape[1]:
-            raise ShapeError(f"train: X_val must have {X.shape[1]} columns like X, but it has shape {X_val.shape}.")
+            raise ShapeError(tr("train: X_val must have {columns} columns like X, but it has shape {shape}.",
+                                columns=X.shape[1], shape=X_val.shape))
     epochs = check_count(epochs, "epochs", where="train")
     batch_size = check_count(batch_size, "batch_size", where="train")
     _check_seed(seed, "train")
     if schedule is not None and not callable(schedule):
-        raise TypeError(f"train: schedule must be a function of the progress through training (0 to 1) that gives "
-                        f"the learning rate, such as nnkit.schedules.OneCycle(3e-3), but {schedule!r} was given.")
+        raise TypeError(tr("train: schedule must be a function of the progress through training (0 to 1) that gives "
+                           "the learning rate, such as nnkit.schedules.OneCycle(3e-3), but {schedule!r} was given.",
+                           schedule=schedule))
     classify = _is_classifier(loss)
     n = len(X)
     n_batches = math.ceil(n / batch_size)

@@ -19,6 +19,7 @@ import numpy as np
 from ..data import two_clouds
 from ..functions import sigmoid
 from . import _view
+from ..i18n import tr
 
 __all__ = ["LinearClassifierPlayground", "classifier_widget", "slider_limit"]
 
@@ -46,9 +47,10 @@ class LinearClassifierPlayground:
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
         if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),):
-            raise ValueError(f"expected X (N, 2) and y (N,), got {X.shape} and {y.shape}.")
+            raise ValueError(tr("expected X (N, 2) and y (N,), got {X_shape} and {y_shape}.", X_shape=X.shape,
+                                y_shape=y.shape))
         if not np.all((y == 0) | (y == 1)):
-            raise ValueError("labels y must be 0 or 1.")
+            raise ValueError(tr("labels y must be 0 or 1."))
         self.X, self.y = X, y.astype(np.int64)
         self.w = np.array([w1, w2], dtype=np.float64)
         self.b = float(b)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from . import _view
+from ..i18n import tr
 
 __all__ = ["preprocess", "DigitSketch", "draw_digit_widget", "plot_digit_probabilities", "grid_to_image",
            "EXAMPLE_SKETCHES"]
@@ -29,9 +30,10 @@ def _as_image(image):
     if img.ndim == 1 and img.size == 784:
         img = img.reshape(28, 28)
     if img.ndim != 2 or min(img.shape) < 2:
-        raise ShapeError(f"preprocess: expected a 2-D image (H, W), e.g. (28, 28), got shape {img.shape}.")
+        raise ShapeError(tr("preprocess: expected a 2-D image (H, W), e.g. (28, 28), got shape {shape}.",
+                            shape=img.shape))
     if not np.all(np.isfinite(img)):
-        raise ValueError("preprocess: the image contains NaN or infinite values.")
+        raise ValueError(tr("preprocess: the image contains NaN or infinite values."))
     top = img.max()
     return img / top if top > 1 else np.clip(img, 0, None)
 
@@ -110,7 +112,8 @@ def grid_to_image(grid):
     """
     grid = np.asarray(grid, dtype=np.float64)
     if grid.shape != (GRID, GRID):
-        raise ShapeError(f"grid_to_image: expected a ({GRID}, {GRID}) grid, got shape {grid.shape}.")
+        raise ShapeError(tr("grid_to_image: expected a ({GRID}, {GRID}) grid, got shape {shape}.", GRID=GRID,
+                            shape=grid.shape))
     img = np.kron(grid, np.ones((2, 2)))
     padded = np.pad(img, 1)
     blur = sum(padded[i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9.0
@@ -120,7 +123,7 @@ def grid_to_image(grid):
 def _parse_sketch(rows):
     g = np.array([[c == "#" for c in row] for row in rows], dtype=bool)
     if g.shape != (GRID, GRID):
-        raise ShapeError(f"a sketch needs {GRID} rows of {GRID} characters, got {g.shape}")
+        raise ShapeError(tr("a sketch needs {GRID} rows of {GRID} characters, got {shape}", GRID=GRID, shape=g.shape))
     return g
 
 
@@ -169,7 +172,7 @@ def _probabilities(model, image28):
         p = np.asarray(model(x))
     p = np.asarray(p, dtype=np.float64).reshape(-1)
     if p.shape != (10,):
-        raise ShapeError(f"the model must give 10 probabilities for one image, got shape {p.shape}.")
+        raise ShapeError(tr("the model must give 10 probabilities for one image, got shape {shape}.", shape=p.shape))
     return p
 
 
@@ -200,7 +203,8 @@ class DigitSketch:
     def set_grid(self, grid):
         grid = np.asarray(grid, dtype=bool)
         if grid.shape != (GRID, GRID):
-            raise ShapeError(f"DigitSketch.set_grid: expected ({GRID}, {GRID}), got {grid.shape}.")
+            raise ShapeError(tr("DigitSketch.set_grid: expected ({GRID}, {GRID}), got {shape}.", GRID=GRID,
+                                shape=grid.shape))
         self.grid = grid.copy()
 
     def clear(self):
@@ -246,7 +250,8 @@ def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None
         images = images.reshape(len(images), 28, 28)
     probs = np.asarray(probs, dtype=np.float64)
     if probs.shape != (len(images), 10):
-        raise ShapeError(f"plot_digit_probabilities: probs must have shape ({len(images)}, 10), got {probs.shape}.")
+        raise ShapeError(tr("plot_digit_probabilities: probs must have shape ({n}, 10), got {shape}.",
+                            n=len(images), shape=probs.shape))
     n = len(images)
     ncols = ncols or n
     nrows = int(np.ceil(n / ncols))

@@ -8,6 +8,7 @@ dropdowns and sliders, and a play button that animates the ball step by step.
 from ..landscape import LANDSCAPES, OPTIMIZERS as _OPTIMIZER_TABLE, descend, plot_optimizer_paths
 from ..plotting import describe
 from . import _view
+from ..i18n import tr
 
 __all__ = ["Explorer", "explorer_widget", "OPTIMIZERS", "LEARNING_RATES"]
 
@@ -37,13 +38,14 @@ class Explorer:
     def set(self, **values):
         for key, value in values.items():
             if key not in ("landscape", "w0", "lr", "optimizer", "steps"):
-                raise AttributeError(f"Explorer has no setting {key!r}")
+                raise AttributeError(tr("Explorer has no setting {key!r}", key=key))
             setattr(self, key, value)
         return self.update()
 
     def update(self):
         if self.landscape not in LANDSCAPES:
-            raise ValueError(f"Explorer: landscape must be one of {sorted(LANDSCAPES)}, got {self.landscape!r}")
+            raise ValueError(tr("Explorer: landscape must be one of {choices}, got {landscape!r}",
+                                choices=sorted(LANDSCAPES), landscape=self.landscape))
         self.path = descend(self.landscape, self.w0, self.lr, self.steps, self.optimizer)
         return self
 

@@ -23,6 +23,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..model import ACTIVATIONS as _ACTIVATION_LAYERS, mlp
 from ..optimizers import SGD
 from . import _view
+from ..i18n import tr
 
 __all__ = ["fit_hidden_layer", "HiddenFit", "source_moons", "fit_source_recipe", "SourceFit", "HiddenLayerExplorer", "boundary_grid", "hidden_layer_widget",
            "DATASETS", "HIDDEN_SIZES", "ACTIVATIONS"]
@@ -152,7 +153,7 @@ def fit_source_recipe(X, y, num_hiddens, passes=20000, lr=0.01, reg=0.01, seed=0
     Returns a :class:`SourceFit` (weights, trace, training accuracy).
     """
     if init not in ("random", "zeros"):
-        raise ValueError(f"fit_source_recipe: init must be 'random' or 'zeros', got {init!r}.")
+        raise ValueError(tr("fit_source_recipe: init must be 'random' or 'zeros', got {init!r}.", init=init))
     X = np.asarray(X, dtype)
     y = np.asarray(y)
     N, rows = len(X), np.arange(len(X))
@@ -257,20 +258,22 @@ class HiddenLayerExplorer:
     def set(self, dataset=None, num_hiddens=None, activation=None, lr=None):
         if dataset is not None:
             if dataset not in DATASETS:
-                raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}.")
+                raise ValueError(tr("dataset must be one of {choices}, got {dataset!r}.", choices=sorted(DATASETS),
+                                    dataset=dataset))
             self.dataset = dataset
             self.X, self.y = DATASETS[dataset]()
         if num_hiddens is not None:
             if int(num_hiddens) < 1:
-                raise ValueError(f"num_hiddens must be at least 1, got {num_hiddens}.")
+                raise ValueError(tr("num_hiddens must be at least 1, got {num_hiddens}.", num_hiddens=num_hiddens))
             self.num_hiddens = int(num_hiddens)
         if activation is not None:
             if activation not in ACTIVATIONS:
-                raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
+                raise ValueError(tr("activation must be one of {choices}, got {activation!r}.",
+                                    choices=ACTIVATIONS, activation=activation))
             self.activation = activation
         if lr is not None:
             if not float(lr) > 0:
-                raise ValueError(f"lr must be positive, got {lr}.")
+                raise ValueError(tr("lr must be positive, got {lr}.", lr=lr))
             self.lr = float(lr)
         return self
 

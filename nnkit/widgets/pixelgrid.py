@@ -7,6 +7,8 @@ one button per pixel, painted black or white.
 """
 import numpy as np
 
+from ..i18n import tr
+
 __all__ = ["PixelGrid", "pixel_grid_widget", "plot_verdicts"]
 
 
@@ -40,7 +42,8 @@ class PixelGrid:
     def set_image(self, image):
         image = np.asarray(image)
         if image.shape != self.image.shape:
-            raise ValueError(f"PixelGrid: the image must have shape {self.image.shape}, got {image.shape}.")
+            raise ValueError(tr("PixelGrid: the image must have shape {expected}, got {shape}.", expected=self.image.shape,
+                                shape=image.shape))
         self.image = (image > 0).astype(np.int64)
         return self
 
