@@ -114,7 +114,8 @@ class Value:
                                 "root). A power with a fractional exponent needs a base >= 0: check the sign of the "
                                 "base, e.g. take the root of a square, (x ** 2) ** 0.5.", k=k, a=a))
         if a == 0 and k < 1 and k != 0:
-            why = "is infinite" if k < 0 else f"k a^(k-1) = {k:g} * 0 ** {k - 1:g} is infinite"
+            why = tr("is infinite") if k < 0 else tr("k a^(k-1) = {k:g} * 0 ** {k_minus_1:g} is infinite", k=k,
+                                                     k_minus_1=k - 1)
             raise ZeroDivisionError(tr("Value ** {k:g} at 0: the result or its derivative {why}, so no gradient can "
                                        "flow through it. Keep the base away from 0, e.g. (x + 1e-12) ** {k:g}.", k=k,
                                        why=why))
@@ -139,9 +140,10 @@ class Value:
     def __truediv__(self, other):
         other = self._wrap(other)
         if other.data == 0.0:
-            raise ZeroDivisionError(f"Value division by zero: {self.data:g} / 0 (the divisor"
-                                    f"{' ' + repr(other.label) if other.label else ''} is 0). Check how the divisor "
-                                    f"is computed, or add a small number to it, e.g. a / (b + 1e-12).")
+            label = " " + repr(other.label) if other.label else ""
+            raise ZeroDivisionError(tr("Value division by zero: {data:g} / 0 (the divisor{label} is 0). Check how the "
+                                       "divisor is computed, or add a small number to it, e.g. a / (b + 1e-12).",
+                                       data=self.data, label=label))
         # d(a / b)/da = 1/b, d(a / b)/db = -a/b^2
         return Value(self.data / other.data, _parents=(self, other),
                      _local_grads=(1.0 / other.data, -self.data / other.data ** 2), _op="/")

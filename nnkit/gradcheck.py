@@ -44,9 +44,9 @@ def numerical_gradient(f, x, h=1e-5):
         raise TypeError(tr("numerical_gradient(f, x): f must be a function and x an array, but x is a function. Are "
                            "the arguments swapped? The order is numerical_gradient(f, x)."))
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise ShapeError("numerical_gradient: x must be a float NumPy array that f reads, "
-                         f"got {type(x).__name__}{'' if not isinstance(x, np.ndarray) else ' of dtype ' + str(x.dtype)}. "
-                         f"Make it one with np.asarray(x, dtype=float).")
+        dtype = tr(" of dtype {dtype}", dtype=x.dtype) if isinstance(x, np.ndarray) else ""
+        raise ShapeError(tr("numerical_gradient: x must be a float NumPy array that f reads, got {type}{dtype}. Make "
+                            "it one with np.asarray(x, dtype=float).", type=type(x).__name__, dtype=dtype))
     if not callable(f):
         raise TypeError(tr("numerical_gradient(f, x): f must be a function of x, but a {type} was given. Are the "
                            "arguments swapped? The order is numerical_gradient(f, x).", type=type(f).__name__))
@@ -209,10 +209,11 @@ def check_gradients(model, loss, X, y, h=None, verbose=True, input_grad=False):
         errors, verdicts, skipped = {}, {}, {}
         for name, p in targets.items():
             if name not in analytic or np.shape(analytic[name]) != p.shape:
-                raise ShapeError(f"check_gradients: the gradient of {name!r} after backward has shape "
-                                 f"{np.shape(analytic.get(name))}, but the parameter has shape {p.shape}. "
-                                 f"backward must set grads[{name[:-1] if name[-1].isdigit() else name!r}] to an "
-                                 f"array of the parameter's shape.")
+                key = name[:-1] if name[-1].isdigit() else name
+                raise ShapeError(tr("check_gradients: the gradient of {name!r} after backward has shape {grad_shape}, "
+                                    "but the parameter has shape {shape}. backward must set grads[{key!r}] to an array "
+                                    "of the parameter's shape.", name=name, grad_shape=np.shape(analytic.get(name)),
+                                    shape=p.shape, key=key))
             numeric, crossed = _central_differences(f, p, h, watch=read)
             a = analytic[name]
             full = rel_error(a, numeric)

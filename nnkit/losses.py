@@ -144,8 +144,9 @@ class BinaryCrossEntropy(Loss):
                                 "{shape}. For more than two classes use SoftmaxCrossEntropy.", shape=p.shape))
         y = check_array(y, "y", where="BinaryCrossEntropy")
         if y.ndim != 1:
-            raise ShapeError(f"BinaryCrossEntropy: labels y must have shape (N,), but they have shape {y.shape}."
-                             + (" Use y.ravel()." if y.ndim == 2 and 1 in y.shape else ""))
+            hint = tr(" Use y.ravel().") if y.ndim == 2 and 1 in y.shape else ""
+            raise ShapeError(tr("BinaryCrossEntropy: labels y must have shape (N,), but they have shape {shape}.{hint}",
+                                shape=y.shape, hint=hint))
         if len(y) != len(p):
             raise ShapeError(tr("BinaryCrossEntropy: {n_predictions} predictions but {n_labels} labels: p and y must have the "
                                 "same number of rows.", n_predictions=len(p), n_labels=len(y)))

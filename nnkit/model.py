@@ -17,8 +17,9 @@ class Params(dict):
     """The dict that ``Sequential.params`` and ``.grads`` return: plain dict, with a helpful KeyError."""
 
     def __missing__(self, key):
-        raise KeyError(f"{key!r}: this model's parameters are named {', '.join(self) or '(none)'}. "
-                       f"The k-th layer that has parameters gets the number k, as in lesson 6: W1, b1, W2, ...")
+        raise KeyError(tr("{key!r}: this model's parameters are named {names}. The k-th layer that has parameters "
+                          "gets the number k, as in lesson 6: W1, b1, W2, ...", key=key,
+                          names=", ".join(self) or tr("(none)")))
 
 
 class Sequential:

@@ -165,6 +165,7 @@ def _checked(opt, params, grads):
             grads = {**grads, k: np.asarray(g)}   # a plain number is a fine gradient for a 0-d parameter
             g = grads[k]
         if not isinstance(g, np.ndarray) or p.shape != g.shape:
-            raise ShapeError(f"{where}.update: the gradient of {k!r} must be an array of the parameter's shape "
-                             f"{p.shape}, but it has shape {getattr(g, 'shape', type(g).__name__)}.")
+            raise ShapeError(tr("{where}.update: the gradient of {k!r} must be an array of the parameter's shape "
+                                "{shape}, but it has shape {grad_shape}.", where=where, k=k, shape=p.shape,
+                                grad_shape=getattr(g, "shape", type(g).__name__)))
     return grads

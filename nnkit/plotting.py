@@ -440,7 +440,8 @@ def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
     """
     W = np.asarray(W, dtype=float)
     if W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
-        raise ShapeError(f"plot_pixel_weights: W must have shape ({shape[0] * shape[1]}, C), got {W.shape}.")
+        raise ShapeError(tr("plot_pixel_weights: W must have shape ({pixels}, C), got {W_shape}.",
+                            pixels=shape[0] * shape[1], W_shape=W.shape))
     plt = _plt()
     C = W.shape[1]
     ncols = max(1, min(ncols, C))

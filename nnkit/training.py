@@ -254,13 +254,15 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
 
 def _diverged(L, optimizer, history, epoch, batch, n_batches, step):
     lr = getattr(optimizer, "lr", None)
-    hint = (f"The learning rate is probably too high (lr={lr:g}): each step overshoots, the "
-            f"numbers grow until they overflow. Try a smaller one, e.g. lr={lr / 10:g}."
-            if lr is not None else "The learning rate is probably too high.")
+    if lr is not None:
+        hint = tr("The learning rate is probably too high (lr={lr:g}): each step overshoots, the numbers grow until "
+                  "they overflow. Try a smaller one, e.g. lr={smaller:g}.", lr=lr, smaller=lr / 10)
+    else:
+        hint = tr("The learning rate is probably too high.")
     return TrainingDiverged(
-        f"Training stopped: the loss became {L} in epoch {epoch}, batch {batch} of {n_batches} "
-        f"(after {step} updates). {hint} Other causes: inputs that are not scaled to a small "
-        f"range (divide pixel values by 255), or a log of zero in a hand-written loss. The model's "
-        f"parameters were restored to where they were at the start of epoch {epoch}; "
-        f"the finished epochs are in error.history.",
+        tr("Training stopped: the loss became {loss} in epoch {epoch}, batch {batch} of {n_batches} (after {step} "
+           "updates). {hint} Other causes: inputs that are not scaled to a small range (divide pixel values by 255), "
+           "or a log of zero in a hand-written loss. The model's parameters were restored to where they were at the "
+           "start of epoch {epoch}; the finished epochs are in error.history.", loss=L, epoch=epoch, batch=batch,
+           n_batches=n_batches, step=step, hint=hint),
         history=history, epoch=epoch, step=step, loss=L)

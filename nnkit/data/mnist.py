@@ -114,10 +114,10 @@ def _content_sha256(arr):
 
 def _what_to_do(path):
     if Path(path).parent == PACKAGE_DIR:
-        return ("This file ships with the course: restore it with `git checkout -- nnkit/data/mnist` "
-                "(or reinstall nnkit), or delete it and run again: nnkit will then download and verify a "
-                f"fresh copy into {cache_dir() / 'mnist'}.")
-    return f"Delete {path} and run again: nnkit will download and verify a fresh copy."
+        return tr("This file ships with the course: restore it with `git checkout -- nnkit/data/mnist` (or "
+                  "reinstall nnkit), or delete it and run again: nnkit will then download and verify a fresh copy "
+                  "into {folder}.", folder=cache_dir() / "mnist")
+    return tr("Delete {path} and run again: nnkit will download and verify a fresh copy.", path=path)
 
 
 def _decompress_and_verify(raw, spec, source, advice):
@@ -169,7 +169,8 @@ def _download(spec, dest, mirrors=None, timeout=30):
         try:
             _decompress_and_verify(data, spec, url, "")
         except DataError:
-            errors.append(f"{url}: the downloaded file is not the original (wrong SHA-256 checksum of its content)")
+            errors.append(tr("{url}: the downloaded file is not the original (wrong SHA-256 checksum of its content)",
+                             url=url))
             continue
         try:
             dest.mkdir(parents=True, exist_ok=True)
@@ -182,11 +183,10 @@ def _download(spec, dest, mirrors=None, timeout=30):
                                "Set NNKIT_CACHE_DIR to a folder you can write to.", fname=fname, dest=dest,
                                strerror=exc.strerror)) from None
         return dest / fname
-    raise DataError(
-        f"The MNIST file {fname} is not on this machine and could not be downloaded:\n  "
-        + "\n  ".join(errors)
-        + f"\nWhat to do: connect to the internet and run again, or copy the four MNIST .gz files "
-          f"(from the course repository's nnkit/data/mnist/ folder) into {dest}.")
+    raise DataError(tr("The MNIST file {fname} is not on this machine and could not be downloaded:\n  {errors}\nWhat "
+                       "to do: connect to the internet and run again, or copy the four MNIST .gz files (from the "
+                       "course repository's nnkit/data/mnist/ folder) into {dest}.", fname=fname,
+                       errors="\n  ".join(errors), dest=dest))
 
 
 def mnist_files(data_dir=None, download=True):
