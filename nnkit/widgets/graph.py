@@ -123,10 +123,10 @@ def expression_widget(expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
     """
     import ipywidgets as W
     explorer = ExpressionExplorer(expr, a, b, c)
-    w_expr = W.Text(value=expr, description="expression", continuous_update=False,
+    w_expr = W.Text(value=expr, description=tr("expression"), continuous_update=False,
                     layout=W.Layout(width="460px"), style={"description_width": "initial"})  # label not cut
-    w_pick = W.Dropdown(options=[("examples…", "")] + [(k, v) for k, v in EXAMPLES.items()], value="",
-                        description="", tooltip="example expressions")
+    w_pick = W.Dropdown(options=[(tr("examples…"), "")] + [(k, v) for k, v in EXAMPLES.items()], value="",
+                        description="", tooltip=tr("example expressions"))
     sliders = {k: W.FloatSlider(value=v, min=-5, max=5, step=0.1, description=k, continuous_update=False)
                for k, v in explorer.values.items()}
     message = W.HTML()
