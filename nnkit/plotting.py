@@ -240,7 +240,7 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
     return fig
 
 
-def plot_history(history, ax=None, title="Training curves"):
+def plot_history(history, ax=None, title=None):
     """Loss (and accuracy, when recorded) per epoch: the training set solid, the validation set (the
     ``X_val``, ``y_val`` given to ``train``) dashed. Lesson 6.
 
@@ -249,7 +249,7 @@ def plot_history(history, ax=None, title="Training curves"):
       "loss" and optionally "epoch", "accuracy", "val_loss", "val_accuracy" (a list of only None is not drawn).
     - ax: axes to draw the loss into (then accuracy is not drawn). Default None: a new figure with the loss
       and, if recorded, the accuracy side by side.
-    - title: the figure's title.
+    - title: the figure's title (default None: "Training curves", in nnkit's language).
     Returns the matplotlib Figure. An empty history raises ValueError.
     """
     cols = history.as_dict() if hasattr(history, "as_dict") else dict(history)
@@ -274,12 +274,12 @@ def plot_history(history, ax=None, title="Training curves"):
         if any(v is not None for v in cols.get("val_accuracy", [])):
             axes[1].plot(epochs, cols["val_accuracy"], **val_style)
         axes[1].set_xlabel(tr("epoch")); axes[1].set_ylabel(tr("accuracy")); axes[1].legend(); axes[1].grid(alpha=0.3)
-    fig.suptitle(title)
+    fig.suptitle(tr("Training curves") if title is None else title)
     fig.tight_layout()
     return fig
 
 
-def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix"):
+def plot_confusion_matrix(cm, ax=None, class_names=None, title=None):
     """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in. Lesson 6.
 
     Mistakes are shaded by count (white = none); the diagonal, the right answers, is grey with bold
@@ -288,7 +288,8 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     Inputs:
     - cm: (C, C) counts, cm[i, j] = number of examples of class i predicted as j (``confusion_matrix``).
     - ax: axes to draw into (default None: a new figure sized to C).
-    - class_names: C tick labels (default "0" ... "C-1"); title: the axes' title.
+    - class_names: C tick labels (default "0" ... "C-1"); title: the axes' title (default None: "Confusion matrix",
+      in nnkit's language).
     Returns the matplotlib Figure.
     """
     cm = check_array(cm, "cm", ndim=2, where="plot_confusion_matrix")
@@ -312,7 +313,7 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     ax.set_xticks(range(C)); ax.set_xticklabels(names)
     ax.set_yticks(range(C)); ax.set_yticklabels(names)
     ax.set_xlabel(tr("predicted")); ax.set_ylabel(tr("true"))
-    ax.set_title(title)
+    ax.set_title(tr("Confusion matrix") if title is None else title)
     fig.tight_layout()
     return fig
 
@@ -347,7 +348,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     for k in range(C):
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=s, color=colours[k], marker=MARKERS[k % len(MARKERS)],
-                   edgecolors="k", linewidths=0.4, label=f"class {k}")
+                   edgecolors="k", linewidths=0.4, label=tr("class {k}", k=k))
     ax.set_xlim(gx.min(), gx.max()); ax.set_ylim(gy.min(), gy.max())
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="best", framealpha=0.85)
@@ -356,7 +357,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     return fig
 
 
-def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is Δp times that pixel"):
+def plot_delta_rule(x, delta_p, ax=None, title="default"):
     """The weight change of one example as a grid: rows are pixels x (D,), columns are score changes Δp (C,). Lesson 4.
 
     Cell (i, j) is x_i Δp_j (code: ``np.outer(x, delta_p)``, shape (D, C)). The pixel values are written
@@ -365,7 +366,8 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     Inputs:
     - x: the pixel values of one example, flattened to (D,).
     - delta_p: the change of each score, flattened to (C,) (the axis label names them digits 0 ... 9).
-    - ax: axes to draw into (default None: a new figure sized to D and C); title: below the grid (None: none).
+    - ax: axes to draw into (default None: a new figure sized to D and C); title: below the grid (default:
+      "ΔW = outer(x, Δp): each row is Δp times that pixel", in nnkit's language; None: none).
     Returns the matplotlib Figure.
     """
     x = np.asarray(x, dtype=float).ravel()
@@ -385,6 +387,8 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     ax.xaxis.tick_top(); ax.xaxis.set_label_position("top")
     ax.set_xlabel(tr("Δp of digit 0 … 9")); ax.set_ylabel(tr("pixel"))
     fig.colorbar(im, ax=ax, fraction=0.05, label="ΔW")
+    if title == "default":
+        title = tr("ΔW = outer(x, Δp): each row is Δp times that pixel")
     if title:
         ax.set_title(title, pad=12, y=-0.12)
     fig.tight_layout()
@@ -484,11 +488,11 @@ def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
     for k, (colour, marker) in enumerate(((OKABE_ITO[0], "o"), (OKABE_ITO[1], "^"))):
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=16, color=colour, marker=marker, edgecolors="k", linewidths=0.3,
-                   label=f"class {k}")
+                   label=tr("class {k}", k=k))
     ax.set_xlim(gx.min(), gx.max()); ax.set_ylim(gy.min(), gy.max())
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="upper left", framealpha=0.85)
-    fig.colorbar(cs, ax=ax, label="P(class 1)", fraction=0.046)
+    fig.colorbar(cs, ax=ax, label=tr("P(class 1)"), fraction=0.046)
     if title:
         ax.set_title(title)
     return fig
@@ -554,8 +558,8 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     ys = [p[1] for p in pos.values()]
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.axis("off")
-    ax.text(0.0, -0.02, "yellow: inputs   blue: computed   thick orange border: the output", transform=ax.transAxes,
-            fontsize=12, va="top")
+    ax.text(0.0, -0.02, tr("yellow: inputs   blue: computed   thick orange border: the output"),
+            transform=ax.transAxes, fontsize=12, va="top")
     if title:
         ax.set_title(title, fontsize=14)
     describe(fig, _graph_text(nodes, edges, show_grad))
@@ -564,7 +568,7 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
 
 def _graph_text(nodes, edges, show_grad):
     """draw_graph's picture in words: every node in the order it was computed, then the gradients."""
-    names = [n.label or f"node {i + 1}" for i, n in enumerate(nodes)]
+    names = [n.label or tr("node {number}", number=i + 1) for i, n in enumerate(nodes)]
     steps = []
     for i, n in enumerate(nodes):
         parents = [names[j] for j, k in edges if k == i]
@@ -575,11 +579,11 @@ def _graph_text(nodes, edges, show_grad):
         else:
             made = ""
         steps.append(f"{names[i]}{made} = {n.data:.4g}")
-    text = (f"Computation graph of {len(nodes)} values, inputs on the left, the output {names[-1]} on the right: "
-            + "; ".join(steps) + ".")
+    text = tr("Computation graph of {n} values, inputs on the left, the output {output} on the right: {steps}.",
+              n=len(nodes), output=names[-1], steps="; ".join(steps))
     if show_grad:
-        text += f" Gradients d{names[-1]}/d(node): " + ", ".join(f"{names[i]} {n.grad:.4g}"
-                                                            for i, n in enumerate(nodes)) + "."
+        grads = ", ".join(f"{names[i]} {n.grad:.4g}" for i, n in enumerate(nodes))
+        text += tr(" Gradients d{output}/d(node): {grads}.", output=names[-1], grads=grads)
     return text
 
 
@@ -599,7 +603,7 @@ def draw_network(sizes, names=None, max_shown=6, ax=None):
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(tr("draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, "
                             "10], but {sizes} was given.", sizes=sizes))
-    names = names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
+    names = names or ([tr("input")] + [tr("hidden")] * (len(sizes) - 2) + [tr("output")])
     fig, ax = _fig_ax(ax, (2.3 * len(sizes) + 0.6, 3.9))
     columns = []
     for k, n in enumerate(sizes):
@@ -622,8 +626,9 @@ def draw_network(sizes, names=None, max_shown=6, ax=None):
         ax.text(k, -1.35, f"{names[k]}\n{n}", ha="center", va="top", fontsize=13)
     ax.set_xlim(-0.6, len(sizes) - 0.4); ax.set_ylim(-1.9, 1.2); ax.axis("off")
     weights = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-    describe(fig, f"A feed-forward network drawn as columns of neurons, left to right: "
-                  + ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
-                  + f" (at most {max_shown} neurons drawn per layer). A line joins every neuron of a layer to every "
-                  f"neuron of the next: fully connected (Dense) layers, {weights:,} weights and biases in all.")
+    layers = ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
+    describe(fig, tr("A feed-forward network drawn as columns of neurons, left to right: {layers} (at most {max_shown} "
+                     "neurons drawn per layer). A line joins every neuron of a layer to every neuron of the next: fully "
+                     "connected (Dense) layers, {weights:,} weights and biases in all.", layers=layers,
+                     max_shown=max_shown, weights=weights))
     return fig

@@ -7,7 +7,7 @@ slider moves. Everything lesson-specific (the best loss, the slider's range) is 
 import numpy as np
 
 from ..landscape import (least_squares_descent, least_squares_solution, descent_regime, stability_limit,
-                         plot_valley)
+                         plot_valley, regime_text)
 from ..i18n import tr
 from . import _view
 
@@ -83,14 +83,8 @@ def describe_run(run):
                   best=run.e_min)
     return tr("Gradient descent with learning rate {eta:.4f}, {distance:.1%} {side} the stability limit {limit:.6f}: "
               "{regime}. Left, the path of (w1, w2) across the loss valley's contour lines; right, {fate}.",
-              eta=run.eta, distance=abs(1 - ratio), side=side, limit=run.limit, regime=_regime_text(run.regime),
+              eta=run.eta, distance=abs(1 - ratio), side=side, limit=run.limit, regime=regime_text(run.regime),
               fate=fate)
-
-
-def _regime_text(regime):
-    """A regime of ``descent_regime`` ("diverging", ...) in nnkit's language, for titles and descriptions."""
-    return {"diverging": tr("diverging"), "zig-zagging": tr("zig-zagging"), "oscillating": tr("oscillating"),
-            "converged": tr("converged"), "still descending": tr("still descending")}[regime]
 
 
 def plot_descent(run, every=None):
@@ -112,7 +106,7 @@ def plot_descent(run, every=None):
     b.semilogy(gap, color="#0072B2", lw=1.5)
     b.set_ylim(1e-8, 1e4)
     b.set_xlabel(tr("step")); b.set_ylabel(tr("loss − best possible loss"))
-    b.set_title(tr("η = {eta:.4f}: {regime} (limit {limit:.6f})", eta=run.eta, regime=_regime_text(run.regime),
+    b.set_title(tr("η = {eta:.4f}: {regime} (limit {limit:.6f})", eta=run.eta, regime=regime_text(run.regime),
                    limit=run.limit))
     b.grid(alpha=0.3)
     fig.tight_layout()
