@@ -154,8 +154,8 @@ def _initial_weights(D, M, init, seed, W, b):
     if isinstance(D, np.ndarray) or isinstance(M, np.ndarray):
         raise TypeError(tr("Linear(D, M): D and M are the numbers of inputs and outputs, e.g. Linear(784, 100), but "
                            "an array was given. To start from given weights write Linear(D, M, W=W, b=b)."))
-    D = check_count(D, "D (the number of inputs)", where="Linear")
-    M = check_count(M, "M (the number of outputs)", where="Linear")
+    D = check_count(D, tr("D (the number of inputs)"), where="Linear")
+    M = check_count(M, tr("M (the number of outputs)"), where="Linear")
     scales = {"he": np.sqrt(2.0 / D), "xavier": np.sqrt(1.0 / D), "small": 0.01, "zeros": 0.0}
     if W is None:
         if init not in scales:

@@ -89,7 +89,7 @@ class MSE(Loss):
 
     def forward(self, y_hat, t):
         y_hat = check_array(y_hat, "y_hat", floating=True, where="MSE")
-        t = check_finite(check_array(t, "t", floating=True, where="MSE"), "t", "MSE", what="the targets")
+        t = check_finite(check_array(t, "t", floating=True, where="MSE"), "t", "MSE", what=tr("the targets"))
         if y_hat.shape != t.shape:
             raise ShapeError(tr("MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat_shape} and t has "
                                 "shape {t_shape}. (N,) and (N, 1) are different on purpose: reshape t with "

@@ -77,5 +77,5 @@ def confusion_matrix(y, y_pred, num_classes=None, logits=False):
     if num_classes is None:
         num_classes = int(max(y.max(initial=0), y_pred.max(initial=0))) + 1
     check_labels(y, num_classes, where="confusion_matrix")
-    check_labels(y_pred, num_classes, where="confusion_matrix (predictions)")
+    check_labels(y_pred, num_classes, where=tr("confusion_matrix (predictions)"))
     return np.bincount(y * num_classes + y_pred, minlength=num_classes ** 2).reshape(num_classes, num_classes)

@@ -133,7 +133,7 @@ def mlp(sizes, activation="relu", *, seed=0, dtype=np.float64, init=None):
         raise TypeError(tr("mlp(sizes): sizes must be a list of layer sizes, e.g. mlp([784, 100, 10]), but {sizes!r} "
                            "was given.", sizes=sizes))
     from .errors import check_count
-    sizes = [check_count(s, "every entry of sizes", where="mlp") for s in sizes]
+    sizes = [check_count(s, tr("every entry of sizes"), where="mlp") for s in sizes]
     if len(sizes) < 2:
         raise ShapeError(tr("mlp needs at least an input and an output size, e.g. [784, 10]; got {sizes}.",
                             sizes=sizes))

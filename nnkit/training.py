@@ -80,15 +80,21 @@ def _check_inputs(model, loss, X, y, where):
     y = check_array(y, "y", where=where)
     check_same_rows(X, y, where=where)
     # Labels or targets are small next to X: check them now. X is checked only if a loss comes out NaN.
-    check_finite(y, "y", where, what=f"the {'training' if where == 'train' else 'evaluation'} labels or targets")
+    what = tr("the training labels or targets") if where == "train" else tr("the evaluation labels or targets")
+    check_finite(y, "y", where, what=what)
     return X, y
 
 
 def _blame_the_data(X, y, names, where, what):
     """Called when a loss came out NaN or infinite: if the data holds NaN or inf, say so, naming it.
     (Checked only then, so that a healthy run pays nothing for the check.)"""
-    check_finite(X, names[0], where, what=f"the {what} inputs")
-    check_finite(y, names[1], where, what=f"the {what} labels or targets")
+    inputs, labels = {
+        "training": (tr("the training inputs"), tr("the training labels or targets")),
+        "validation": (tr("the validation inputs"), tr("the validation labels or targets")),
+        "evaluation": (tr("the evaluation inputs"), tr("the evaluation labels or targets")),
+    }[what]
+    check_finite(X, names[0], where, what=inputs)
+    check_finite(y, names[1], where, what=labels)
 
 
 def _count_correct(loss, out, yb):
@@ -176,7 +182,7 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     if X_val is not None:
         X_val = check_array(X_val, "X_val", ndim=2, where="train")
         y_val = check_finite(check_array(y_val, "y_val", where="train"), "y_val", "train",
-                             what="the validation labels or targets")
+                             what=tr("the validation labels or targets"))
         check_same_rows(X_val, y_val, where="train (X_val, y_val)")
         if X_val.shape[1] != X.shape[1]:
             raise ShapeError(tr("train: X_val must have {columns} columns like X, but it has shape {shape}.",
