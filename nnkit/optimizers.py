@@ -35,7 +35,7 @@ class Optimizer:
             self.step(name, params[name], grads[name])
 
     def __init__(self, lr):
-        self.lr = check_rate(lr, "the learning rate lr", where=type(self).__name__, example=0.01)
+        self.lr = check_rate(lr, tr("the learning rate lr"), where=type(self).__name__, example=0.01)
         self.state = {}
         self.t = 0
 
