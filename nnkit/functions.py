@@ -144,8 +144,8 @@ def cross_entropy(probs, y):
     """
     if isinstance(probs, np.ndarray) and isinstance(y, np.ndarray) and probs.ndim == 1 and y.ndim == 2:
         raise ShapeError(tr("cross_entropy: probs must have shape (N, C) and y shape (N,), but probs has shape "
-                            "{probs_shape} and y {y_shape}. Are the arguments swapped? The order is cross_entropy(probs, y).",
-                            probs_shape=probs.shape, y_shape=y.shape))
+                            "{probs_shape} and y {y_shape}. Are the arguments swapped? The order is "
+                            "cross_entropy(probs, y).", probs_shape=probs.shape, y_shape=y.shape))
     probs = check_array(probs, "probs", ndim=2, floating=True, where="cross_entropy")
     y = check_labels(y, probs.shape[1], n=len(probs), where="cross_entropy")
     if not np.all(np.isfinite(probs)):

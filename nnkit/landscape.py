@@ -57,8 +57,8 @@ def make_optimizer(name, lr):
     arrays in ``params`` in place.
     """
     if name not in OPTIMIZERS:
-        raise ValueError(tr("make_optimizer: optimizer must be one of {choices}, got {name!r}.", choices=list(OPTIMIZERS),
-                            name=name))
+        raise ValueError(tr("make_optimizer: optimizer must be one of {choices}, got {name!r}.",
+                            choices=list(OPTIMIZERS), name=name))
     return OPTIMIZERS[name](lr)
 
 
@@ -101,8 +101,8 @@ def least_squares_descent(X, t, w0, eta, steps, optimizer=None):
     t = check_array(t, "t", ndim=1, floating=True, where="least_squares_descent")
     w = check_array(w0, "w0", ndim=1, floating=True, where="least_squares_descent").astype(float).copy()
     if len(t) != len(X) or len(w) != X.shape[1]:
-        raise ShapeError(tr("least_squares_descent: X {X_shape}, t {t_shape} and w0 {w0_shape} do not fit: expected X (N, "
-                            "D), t (N,), w0 (D,).", X_shape=X.shape, t_shape=t.shape, w0_shape=w.shape))
+        raise ShapeError(tr("least_squares_descent: X {X_shape}, t {t_shape} and w0 {w0_shape} do not fit: expected X "
+                            "(N, D), t (N,), w0 (D,).", X_shape=X.shape, t_shape=t.shape, w0_shape=w.shape))
     opt = make_optimizer(optimizer, eta) if isinstance(optimizer, str) else optimizer
     params = {"w": w}
     ws, losses = [w.copy()], [0.5 * np.sum((X @ w - t) ** 2)]

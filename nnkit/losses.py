@@ -91,9 +91,10 @@ class MSE(Loss):
         y_hat = check_array(y_hat, "y_hat", floating=True, where="MSE")
         t = check_finite(check_array(t, "t", floating=True, where="MSE"), "t", "MSE", what=tr("the targets"))
         if y_hat.shape != t.shape:
-            raise ShapeError(tr("MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat_shape} and t has "
-                                "shape {t_shape}. (N,) and (N, 1) are different on purpose: reshape t with "
-                                "t.reshape(y_hat.shape) if that is what you mean.", y_hat_shape=y_hat.shape, t_shape=t.shape))
+            raise ShapeError(tr("MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat_shape} and t "
+                                "has shape {t_shape}. (N,) and (N, 1) are different on purpose: reshape t with "
+                                "t.reshape(y_hat.shape) if that is what you mean.", y_hat_shape=y_hat.shape,
+                                t_shape=t.shape))
         self.diff = y_hat - t
         return float(np.mean(self.diff ** 2))
 
@@ -148,8 +149,8 @@ class BinaryCrossEntropy(Loss):
             raise ShapeError(tr("BinaryCrossEntropy: labels y must have shape (N,), but they have shape {shape}.{hint}",
                                 shape=y.shape, hint=hint))
         if len(y) != len(p):
-            raise ShapeError(tr("BinaryCrossEntropy: {n_predictions} predictions but {n_labels} labels: p and y must have the "
-                                "same number of rows.", n_predictions=len(p), n_labels=len(y)))
+            raise ShapeError(tr("BinaryCrossEntropy: {n_predictions} predictions but {n_labels} labels: p and y must "
+                                "have the same number of rows.", n_predictions=len(p), n_labels=len(y)))
         if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
             raise ShapeError(tr("BinaryCrossEntropy: labels y must be numbers 0 or 1, but they have dtype {dtype}. "
                                 "Convert them, e.g. y.astype(int).", dtype=y.dtype))

@@ -143,8 +143,8 @@ def _checked(opt, params, grads):
                                "but a {type} was given. For one array w write update({{'w': w}}, {{'w': dw}}).",
                                where=where, name=name, type=type(d).__name__))
     if params.keys() != grads.keys():
-        raise ShapeError(tr("{where}.update: params and grads must have the same keys; params has {param_keys}, grads has "
-                            "{grad_keys}.", where=where, param_keys=sorted(params), grad_keys=sorted(grads)))
+        raise ShapeError(tr("{where}.update: params and grads must have the same keys; params has {param_keys}, grads "
+                            "has {grad_keys}.", where=where, param_keys=sorted(params), grad_keys=sorted(grads)))
     for k, p in params.items():
         g = grads[k]
         if type(g) is np.ndarray and type(p) is np.ndarray and g.shape == p.shape and p.dtype.kind == "f":

@@ -627,8 +627,8 @@ def draw_network(sizes, names=None, max_shown=6, ax=None):
     ax.set_xlim(-0.6, len(sizes) - 0.4); ax.set_ylim(-1.9, 1.2); ax.axis("off")
     weights = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
     layers = ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
-    describe(fig, tr("A feed-forward network drawn as columns of neurons, left to right: {layers} (at most {max_shown} "
-                     "neurons drawn per layer). A line joins every neuron of a layer to every neuron of the next: fully "
-                     "connected (Dense) layers, {weights:,} weights and biases in all.", layers=layers,
+    describe(fig, tr("A feed-forward network drawn as columns of neurons, left to right: {layers} (at most "
+                     "{max_shown} neurons drawn per layer). A line joins every neuron of a layer to every neuron of "
+                     "the next: fully connected (Dense) layers, {weights:,} weights and biases in all.", layers=layers,
                      max_shown=max_shown, weights=weights))
     return fig

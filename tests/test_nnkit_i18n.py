@@ -246,7 +246,8 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("call, english, japanese", BAD_INPUTS)
+@pytest.mark.parametrize("call, english, japanese", BAD_INPUTS,
+                         ids=["Linear.forward", "SGD lr", "load_mnist flatten", "train batch_size"])
 def test_a_bad_input_speaks_english_by_default_and_japanese_when_asked(call, english, japanese):
     assert _error(call) == english
     nnkit.set_language("ja")

@@ -315,7 +315,8 @@ def draw_digit_widget(model, transform=None, start="7"):
     cell = W.Layout(width="20px", height="20px", padding="0", margin="0")
     buttons = []
     bars = [W.FloatProgress(value=0, min=0, max=1, description=str(d), layout=W.Layout(width="260px"),
-                            style={"description_width": "24px"}, tooltip=tr("probability of {digit}", digit=d)) for d in range(10)]
+                            style={"description_width": "24px"}, tooltip=tr("probability of {digit}", digit=d))
+            for d in range(10)]
     verdict = W.HTML()
     seen = W.Output()
 
@@ -346,8 +347,8 @@ def draw_digit_widget(model, transform=None, start="7"):
                 reading = tr("nothing drawn yet.")
             else:
                 reading = tr("it reads it as {digit} with probability {p:.0%}.", digit=best, p=probs[best])
-            describe(fig, tr("What the network sees: the drawing cropped, scaled into a 20 x 20 box and centred in 28 x "
-                             "28 pixels ({ink} dark pixels); {reading}", ink=ink, reading=reading))
+            describe(fig, tr("What the network sees: the drawing cropped, scaled into a 20 x 20 box and centred in 28 "
+                             "x 28 pixels ({ink} dark pixels); {reading}", ink=ink, reading=reading))
             return fig
         _view.redraw(seen, what_it_sees)
 

@@ -42,8 +42,8 @@ class PixelGrid:
     def set_image(self, image):
         image = np.asarray(image)
         if image.shape != self.image.shape:
-            raise ValueError(tr("PixelGrid: the image must have shape {expected}, got {shape}.", expected=self.image.shape,
-                                shape=image.shape))
+            raise ValueError(tr("PixelGrid: the image must have shape {expected}, got {shape}.",
+                                expected=self.image.shape, shape=image.shape))
         self.image = (image > 0).astype(np.int64)
         return self
 
