@@ -6,6 +6,8 @@ The instructors' tools (exercises, grading, release, slides, bench) are a separa
 """
 import sys
 
+from .i18n import tr
+
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -13,7 +15,8 @@ def main(argv=None):
         print(__doc__.strip())
         return 0
     if argv[0] != "doctor":
-        print(f"nnkit: unknown command {argv[0]!r}. The one command is: python -m nnkit doctor", file=sys.stderr)
+        print(tr("nnkit: unknown command {command!r}. The one command is: python -m nnkit doctor", command=argv[0]),
+              file=sys.stderr)
         return 2
     from .doctor import main as doctor_main
     return int(doctor_main(argv[1:]) or 0)

@@ -32,6 +32,8 @@ import random
 
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["Value", "topological_order", "Neuron", "MLP", "graph_edges"]
 
 
@@ -59,16 +61,16 @@ class Value:
 
     def __init__(self, data, label="", *, _parents=(), _local_grads=(), _op=""):
         if isinstance(data, Value):
-            raise TypeError("Value(data): data is already a Value; use it directly.")
+            raise TypeError(tr("Value(data): data is already a Value; use it directly."))
         if isinstance(data, (str, bytes)) or isinstance(data, complex):
-            raise TypeError(f"Value(data): data must be a real number, but {data!r} was given. "
-                            f"Write the number itself, e.g. Value(2.0).")
+            raise TypeError(tr("Value(data): data must be a real number, but {data!r} was given. Write the number "
+                               "itself, e.g. Value(2.0).", data=data))
         try:
             self.data = float(data)
         except (TypeError, ValueError):
-            raise TypeError(f"Value(data): data must be a number, but a {type(data).__name__} was given. "
-                            f"A Value holds one number; for a list of numbers make one Value each: "
-                            f"[Value(v) for v in values].") from None
+            raise TypeError(tr("Value(data): data must be a number, but a {type} was given. A Value holds one number; "
+                               "for a list of numbers make one Value each: [Value(v) for v in values].",
+                               type=type(data).__name__)) from None
         self.grad = 0.0
         self.parents = tuple(_parents)
         self.local_grads = tuple(_local_grads)
@@ -99,27 +101,30 @@ class Value:
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            raise TypeError("Value ** Value is not supported; use a plain number as the exponent "
-                            "(or write a**b as (b * a.log()).exp()).")
+            raise TypeError(tr("Value ** Value is not supported; use a plain number as the exponent (or write a**b as "
+                               "(b * a.log()).exp())."))
         if isinstance(exponent, (str, bytes, complex)) or not isinstance(exponent, (int, float)) and \
                 not hasattr(exponent, "__float__"):
-            raise TypeError(f"Value ** k: the exponent k must be a plain number, but {exponent!r} was given.")
+            raise TypeError(tr("Value ** k: the exponent k must be a plain number, but {exponent!r} was given.",
+                               exponent=exponent))
         k = float(exponent)
         a = self.data
         if a < 0 and k != int(k):
-            raise ValueError(f"Value ** {k:g}: ({a:g}) ** {k:g} is not a real number (a negative number has no "
-                             f"real root). A power with a fractional exponent needs a base >= 0: check the "
-                             f"sign of the base, e.g. take the root of a square, (x ** 2) ** 0.5.")
+            raise ValueError(tr("Value ** {k:g}: ({a:g}) ** {k:g} is not a real number (a negative number has no real "
+                                "root). A power with a fractional exponent needs a base >= 0: check the sign of the "
+                                "base, e.g. take the root of a square, (x ** 2) ** 0.5.", k=k, a=a))
         if a == 0 and k < 1 and k != 0:
-            why = "is infinite" if k < 0 else f"k a^(k-1) = {k:g} * 0 ** {k - 1:g} is infinite"
-            raise ZeroDivisionError(f"Value ** {k:g} at 0: the result or its derivative {why}, so no gradient "
-                                    f"can flow through it. Keep the base away from 0, e.g. (x + 1e-12) ** {k:g}.")
+            why = tr("is infinite") if k < 0 else tr("k a^(k-1) = {k:g} * 0 ** {k_minus_1:g} is infinite", k=k,
+                                                     k_minus_1=k - 1)
+            raise ZeroDivisionError(tr("Value ** {k:g} at 0: the result or its derivative {why}, so no gradient can "
+                                       "flow through it. Keep the base away from 0, e.g. (x + 1e-12) ** {k:g}.", k=k,
+                                       why=why))
         try:
             out = a ** k
             local = 0.0 if k == 0 else k * a ** (k - 1)
         except OverflowError:
-            raise OverflowError(f"Value ** {k:g}: {a:g} ** {k:g} is too large for a float (above 1.8e308). "
-                                f"Such large numbers usually mean a learning rate that is too high.") from None
+            raise OverflowError(tr("Value ** {k:g}: {a:g} ** {k:g} is too large for a float (above 1.8e308). Such "
+                                   "large numbers usually mean a learning rate that is too high.", k=k, a=a)) from None
         # d(a^k)/da = k a^(k-1)
         return Value(out, _parents=(self,), _local_grads=(local,), _op=f"**{k:g}")
 
@@ -135,9 +140,10 @@ class Value:
     def __truediv__(self, other):
         other = self._wrap(other)
         if other.data == 0.0:
-            raise ZeroDivisionError(f"Value division by zero: {self.data:g} / 0 (the divisor"
-                                    f"{' ' + repr(other.label) if other.label else ''} is 0). Check how the divisor "
-                                    f"is computed, or add a small number to it, e.g. a / (b + 1e-12).")
+            label = " " + repr(other.label) if other.label else ""
+            raise ZeroDivisionError(tr("Value division by zero: {data:g} / 0 (the divisor{label} is 0). Check how the "
+                                       "divisor is computed, or add a small number to it, e.g. a / (b + 1e-12).",
+                                       data=self.data, label=label))
         # d(a / b)/da = 1/b, d(a / b)/db = -a/b^2
         return Value(self.data / other.data, _parents=(self, other),
                      _local_grads=(1.0 / other.data, -self.data / other.data ** 2), _op="/")
@@ -146,16 +152,16 @@ class Value:
         try:
             e = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"Value.exp: e ** {self.data:g} is too large for a float (exp overflows above "
-                                f"709.78). Inputs this large usually mean a learning rate that is too high; "
-                                f"for a sigmoid use .sigmoid(), which never overflows.") from None
+            raise OverflowError(tr("Value.exp: e ** {data:g} is too large for a float (exp overflows above 709.78). "
+                                   "Inputs this large usually mean a learning rate that is too high; for a sigmoid "
+                                   "use .sigmoid(), which never overflows.", data=self.data)) from None
         # d(e^a)/da = e^a
         return Value(e, _parents=(self,), _local_grads=(e,), _op="exp")
 
     def log(self):
         if self.data <= 0:
-            raise ValueError(f"Value.log: the logarithm needs a positive number, but the Value is {self.data:g}. "
-                             f"For a probability p that can reach 0, use (p + 1e-12).log().")
+            raise ValueError(tr("Value.log: the logarithm needs a positive number, but the Value is {data:g}. For a "
+                                "probability p that can reach 0, use (p + 1e-12).log().", data=self.data))
         # d(log a)/da = 1/a
         return Value(math.log(self.data), _parents=(self,), _local_grads=(1.0 / self.data,), _op="log")
 
@@ -265,10 +271,11 @@ class Neuron:
 
     def __init__(self, num_inputs, act="tanh", rng=None):
         if isinstance(num_inputs, bool) or not isinstance(num_inputs, (int, np.integer)) or num_inputs < 1:
-            raise ValueError(f"Neuron(num_inputs): num_inputs must be a whole number >= 1, but {num_inputs!r} "
-                             f"was given.")
+            raise ValueError(tr("Neuron(num_inputs): num_inputs must be a whole number >= 1, but {num_inputs!r} was "
+                                "given.", num_inputs=num_inputs))
         if act not in ("tanh", "relu", "sigmoid", "linear"):
-            raise ValueError(f"Neuron: act must be one of 'tanh', 'relu', 'sigmoid', 'linear', but {act!r} was given.")
+            raise ValueError(tr("Neuron: act must be one of 'tanh', 'relu', 'sigmoid', 'linear', but {act!r} was "
+                                "given.", act=act))
         rng = rng or random.Random(0)
         scale = 1.0 / math.sqrt(num_inputs)
         self.w = [Value(rng.uniform(-1, 1) * scale, "w") for _ in range(num_inputs)]
@@ -277,8 +284,8 @@ class Neuron:
 
     def __call__(self, x):
         if len(x) != len(self.w):
-            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}: give one number per input "
-                             f"weight, a list of {len(self.w)}.")
+            raise ValueError(tr("Neuron: expected {len_w} inputs, got {len_x}: give one number per input weight, a "
+                                "list of {len_w}.", len_w=len(self.w), len_x=len(x)))
         z = self.b
         for wi, xi in zip(self.w, x):
             z = z + wi * xi
@@ -304,11 +311,12 @@ class MLP:
 
     def __init__(self, sizes, act="tanh", seed=0):
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
-            raise ValueError(f"MLP(sizes): sizes must be a list of at least an input and an output size, e.g. "
-                             f"MLP([2, 4, 1]), but {sizes!r} was given.")
+            raise ValueError(tr("MLP(sizes): sizes must be a list of at least an input and an output size, e.g. "
+                                "MLP([2, 4, 1]), but {sizes!r} was given.", sizes=sizes))
         for s in sizes:
             if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
-                raise ValueError(f"MLP(sizes): every size must be a whole number >= 1, but sizes is {sizes!r}.")
+                raise ValueError(tr("MLP(sizes): every size must be a whole number >= 1, but sizes is {sizes!r}.",
+                                    sizes=sizes))
         rng = random.Random(seed)
         self.layers = []
         for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):

@@ -12,11 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from .i18n import tr
+
 REPO = Path(__file__).resolve().parent.parent
 MIN_PYTHON = (3, 11)      # the pinned NumPy 2.4 and matplotlib 3.11 need it; pyproject.toml says the same
-PYTHON_ADVICE = ("The course needs Python 3.11 or newer (the pinned NumPy and matplotlib do not install on older ones). "
-                 "Install it from your package manager (Debian/Ubuntu: apt-get install python3.11 python3.11-venv), "
-                 "from python.org, or with pyenv or conda; then make the venv with python3.11 -m venv .venv.")
 OK, BAD, WARN = "ok  ", "FAIL", "note"
 
 
@@ -34,74 +33,87 @@ def checks():
     """Yield (status, what, advice) triples."""
     v = sys.version_info
     if v >= MIN_PYTHON:
-        yield OK, f"Python {v.major}.{v.minor}.{v.micro} at {sys.executable}", ""
+        yield OK, tr("Python {version} at {path}", version=f"{v.major}.{v.minor}.{v.micro}", path=sys.executable), ""
     else:
-        yield BAD, f"Python {v.major}.{v.minor}", PYTHON_ADVICE
+        yield BAD, f"Python {v.major}.{v.minor}", tr(
+            "The course needs Python 3.11 or newer (the pinned NumPy and matplotlib do not install on older ones). "
+            "Install it from your package manager (Debian/Ubuntu: apt-get install python3.11 python3.11-venv), from "
+            "python.org, or with pyenv or conda; then make the venv with python3.11 -m venv .venv.")
     in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
-    yield (OK if in_venv else WARN), ("running inside a virtual environment" if in_venv else
-                                       "not inside a virtual environment"), (
-        "" if in_venv else "Recommended: python3 -m venv .venv && . .venv/bin/activate, then install again.")
+    if in_venv:
+        yield OK, tr("running inside a virtual environment"), ""
+    else:
+        yield WARN, tr("not inside a virtual environment"), tr(
+            "Recommended: python3 -m venv .venv && . .venv/bin/activate, then install again.")
 
     pins = _pins(REPO / "requirements.txt")
     for name, want in sorted(pins.items()):
         try:
             have = md.version(name)
         except md.PackageNotFoundError:
-            yield BAD, f"{name} is not installed (pinned {want})", "Run: pip install -r requirements.txt"
+            yield BAD, tr("{name} is not installed (pinned {want})", name=name, want=want), \
+                tr("Run: pip install -r requirements.txt")
             continue
         if have != want:
-            yield WARN, f"{name} {have} installed, the course pins {want}", \
-                "Usually fine; if something breaks, run: pip install -r requirements.txt"
+            yield WARN, tr("{name} {have} installed, the course pins {want}", name=name, have=have, want=want), \
+                tr("Usually fine; if something breaks, run: pip install -r requirements.txt")
         else:
             yield OK, f"{name} {have}", ""
 
     t0 = time.perf_counter()
     import nnkit
-    yield OK, f"nnkit {nnkit.__version__} from {Path(nnkit.__file__).parent}", ""
+    yield OK, tr("nnkit {version} from {folder}", version=nnkit.__version__, folder=Path(nnkit.__file__).parent), ""
 
     try:
         from jupyter_client.kernelspec import KernelSpecManager
         specs = KernelSpecManager().get_all_specs()
         spec = specs.get("python3")
         if spec is None:
-            yield BAD, "no 'python3' Jupyter kernel", "Run: python -m ipykernel install --user --name python3"
+            yield BAD, tr("no 'python3' Jupyter kernel"), tr("Run: python -m ipykernel install --user --name python3")
         else:
             argv0 = spec["spec"]["argv"][0]
             same = argv0 in ("python", "python3", "{python}") or Path(argv0).resolve() == Path(sys.executable).resolve()
-            yield (OK if same else WARN), f"Jupyter kernel 'python3' runs {argv0}", (
-                "" if same else "The notebooks would run on another Python than this one. In the course's "
-                "environment run: python -m ipykernel install --user --name python3")
+            yield (OK if same else WARN), tr("Jupyter kernel 'python3' runs {program}", program=argv0), (
+                "" if same else tr("The notebooks would run on another Python than this one. In the course's "
+                                   "environment run: python -m ipykernel install --user --name python3"))
     except Exception as exc:  # jupyter_client missing or broken
-        yield BAD, f"cannot list Jupyter kernels ({exc})", "Run: pip install -r requirements.txt"
+        yield BAD, tr("cannot list Jupyter kernels ({error})", error=exc), tr("Run: pip install -r requirements.txt")
 
     try:
         from nnkit.data.mnist import load_mnist, _load_all
         _load_all.cache_clear()
         t0 = time.perf_counter()
         Xtr, ytr, Xte, yte = load_mnist()
-        yield OK, f"MNIST verified: train {Xtr.shape}, test {Xte.shape} ({time.perf_counter() - t0:.2f} s)", ""
+        yield OK, tr("MNIST verified: train {train}, test {test} ({seconds:.2f} s)", train=Xtr.shape, test=Xte.shape,
+                     seconds=time.perf_counter() - t0), ""
     except Exception as exc:
-        yield BAD, "MNIST could not be loaded", str(exc)
+        yield BAD, tr("MNIST could not be loaded"), str(exc)
 
     try:
         md.version("jupyterlab_widgets")
-        yield OK, "JupyterLab widget extension (jupyterlab_widgets) installed", ""
+        yield OK, tr("JupyterLab widget extension (jupyterlab_widgets) installed"), ""
     except md.PackageNotFoundError:
-        yield BAD, "JupyterLab cannot show widgets (jupyterlab_widgets missing)", "Run: pip install -r requirements.txt"
+        yield BAD, tr("JupyterLab cannot show widgets (jupyterlab_widgets missing)"), \
+            tr("Run: pip install -r requirements.txt")
 
     node, npm = shutil.which("node"), shutil.which("npm")
-    yield (OK if node and npm else WARN), ("node and npm found (slides can be built)" if node and npm else
-                                           "node/npm not found"), (
-        "" if node and npm else "Only needed to build offline slides: install Node.js (e.g. apt-get install nodejs npm).")
+    if node and npm:
+        yield OK, tr("node and npm found (slides can be built)"), ""
+    else:
+        yield WARN, tr("node/npm not found"), tr(
+            "Only needed to build offline slides: install Node.js (e.g. apt-get install nodejs npm).")
     chromium = os.environ.get("NNKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    yield (OK if chromium else WARN), (f"Chromium at {chromium}" if chromium else "Chromium not found"), (
-        "" if chromium else "Only needed for the browser tests (they are skipped without it): "
-        "apt-get install chromium, or set NNKIT_CHROMIUM to a Chromium/Chrome binary.")
+    if chromium:
+        yield OK, tr("Chromium at {path}", path=chromium), ""
+    else:
+        yield WARN, tr("Chromium not found"), tr(
+            "Only needed for the browser tests (they are skipped without it): apt-get install chromium, or set "
+            "NNKIT_CHROMIUM to a Chromium/Chrome binary.")
 
 
 def main(argv=None):
     failures = 0
-    print("nnkit doctor: checking the course set-up\n")
+    print(tr("nnkit doctor: checking the course set-up") + "\n")
     for status, what, advice in checks():
         print(f"[{status}] {what}")
         if advice and status != OK:
@@ -109,10 +121,10 @@ def main(argv=None):
         failures += status == BAD
     print()
     if failures:
-        print(f"{failures} problem(s) to fix, see the arrows above.")
+        print(tr("{failures} problem(s) to fix, see the arrows above.", failures=failures))
         return 1
-    print("Everything the course needs is in place. Start, from the course folder, with:\n"
-          "    jupyter lab --ServerApp.root_dir=. lessons/01_rule_based.ipynb")
+    print(tr("Everything the course needs is in place. Start, from the course folder, with:\n    jupyter lab "
+             "--ServerApp.root_dir=. lessons/01_rule_based.ipynb"))
     return 0
 
 

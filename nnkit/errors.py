@@ -64,22 +64,23 @@ def _numbers_hint(a, name):
         except ValueError:     # names such as 'cat', 'dog': astype(float) would fail, so number them
             names = np.unique(a)
             last = repr(str(names[-1]))
-            return (f"it holds text that is not numbers (dtype {a.dtype}, e.g. {example}). If these are class "
-                    f"names, number them: np.unique({name}, return_inverse=True)[1] gives each name its place "
-                    f"in alphabetical order (0, 1, ...); for two classes ({name} == {last}).astype(int) makes "
-                    f"{last} class 1.")
-        return (f"it holds text (dtype {a.dtype}, e.g. {example}), not numbers. The text reads as numbers "
-                f"(e.g. read from a file): convert it with {name}.astype(float).")
+            return tr("it holds text that is not numbers (dtype {dtype}, e.g. {example}). If these are class names, "
+                      "number them: np.unique({name}, return_inverse=True)[1] gives each name its place in "
+                      "alphabetical order (0, 1, ...); for two classes ({name} == {last}).astype(int) makes {last} "
+                      "class 1.", dtype=a.dtype, example=example, name=name, last=last)
+        return tr("it holds text (dtype {dtype}, e.g. {example}), not numbers. The text reads as numbers (e.g. read "
+                  "from a file): convert it with {name}.astype(float).", dtype=a.dtype, example=example, name=name)
     if kind == "c":
-        return (f"it holds complex numbers (dtype {a.dtype}). nnkit works with real numbers: "
-                f"use {name}.real if the imaginary parts are zero.")
+        return tr("it holds complex numbers (dtype {dtype}). nnkit works with real numbers: use {name}.real if the "
+                  "imaginary parts are zero.", dtype=a.dtype, name=name)
     if kind == "O":
         bad = next((v for v in a.flat if not isinstance(v, (int, float, np.integer, np.floating))), None)
-        what = "None" if bad is None else f"{_a(type(bad).__name__)} {type(bad).__name__}"
-        return (f"it holds Python objects (dtype object), among them {what}. Every entry must be a number: "
-                f"check how {name} was built (rows of different lengths, None for missing values, "
-                f"or arrays inside an array), then convert with np.asarray({name}, dtype=float).")
-    return f"it has dtype {a.dtype}, which is not a number type. Convert it with {name}.astype(float)."
+        what = "None" if bad is None else _a_type(type(bad).__name__)
+        return tr("it holds Python objects (dtype object), among them {what}. Every entry must be a number: check "
+                  "how {name} was built (rows of different lengths, None for missing values, or arrays inside an "
+                  "array), then convert with np.asarray({name}, dtype=float).", what=what, name=name)
+    return tr("it has dtype {dtype}, which is not a number type. Convert it with {name}.astype(float).",
+              dtype=a.dtype, name=name)
 
 
 def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=False, where=""):
@@ -130,7 +131,8 @@ def check_array(a, name, ndim=None, shape=None, floating=False, allow_empty=Fals
                                        not isinstance(v, (bool, np.bool_)) for v in a.flat):
             converted = a.astype(np.float64)
         if converted is None:
-            raise ShapeError(f"{prefix}{name} must hold numbers, but {_numbers_hint(a, name)}")
+            raise ShapeError(tr("{prefix}{name} must hold numbers, but {why}", prefix=prefix, name=name,
+                                why=_numbers_hint(a, name)))
         a = converted
     if floating and not np.issubdtype(a.dtype, np.floating):
         a = a.astype(np.float64)
@@ -172,22 +174,23 @@ def check_labels(y, num_classes=None, n=None, where=""):
     prefix = f"{where}: " if where else ""
     y = check_array(y, "y", where=where)
     if y.ndim != 1:
-        hint = " Use y.ravel() to turn it into shape (N,)." if (y.ndim == 2 and 1 in y.shape) else ""
+        hint = tr(" Use {name}.ravel() to turn it into shape (N,).", name="y") if (y.ndim == 2 and 1 in y.shape) else ""
         if y.ndim == 2 and num_classes is not None and y.shape[1] == num_classes:
-            hint = " It looks one-hot encoded: pass integer class ids, e.g. y.argmax(axis=1)."
+            hint = tr(" It looks one-hot encoded: pass integer class ids, e.g. y.argmax(axis=1).")
         elif y.ndim == 2 and y.shape[1] > 1:
-            hint = (" If these are one-hot rows or probabilities, y.argmax(axis=1) gives the class ids; "
-                    "and check the order of the arguments (predictions first, then labels).")
-        raise ShapeError(f"{prefix}labels y must have shape (N,) of integer class ids, "
-                         f"but they have shape {_shape_text(y.shape)}.{hint}")
+            hint = tr(" If these are one-hot rows or probabilities, y.argmax(axis=1) gives the class ids; and check "
+                      "the order of the arguments (predictions first, then labels).")
+        raise ShapeError(tr("{prefix}labels y must have shape (N,) of integer class ids, but they have shape "
+                            "{shape}.{hint}", prefix=prefix, shape=_shape_text(y.shape), hint=hint))
     if y.dtype.kind not in "iu":
         if np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
             y = y.astype(np.int64)
         elif y.dtype == bool:
             y = y.astype(np.int64)
         else:
-            raise ShapeError(f"{prefix}labels y must be integer class ids, but they have dtype {y.dtype}"
-                             f" and non-integer values. Use y.astype(int) if they are whole numbers.")
+            raise ShapeError(tr("{prefix}labels y must be integer class ids, but they have dtype {dtype} and "
+                                "non-integer values. Use y.astype(int) if they are whole numbers.", prefix=prefix,
+                                dtype=y.dtype))
     if n is not None and len(y) != n:
         raise ShapeError(tr("{prefix}there are {n} examples but {labels} labels: X and y must have the same number of rows.",
                             prefix=prefix, n=n, labels=len(y)))
@@ -227,22 +230,23 @@ def check_finite(a, name, where="", what="data"):
         bad = ~np.isfinite(a)
         n_nan, n_inf = int(np.isnan(a).sum()), int(bad.sum() - np.isnan(a).sum())
         first = np.argwhere(bad)[0]
-        at = f"row {first[0]}" + (f", column {first[1]}" if len(first) > 1 else "")
+        at = tr("row {row}", row=first[0]) + (tr(", column {column}", column=first[1]) if len(first) > 1 else "")
         prefix = f"{where}: " if where else ""
-        raise ShapeError(f"{prefix}{name} ({what}) contains {n_nan} NaN and {n_inf} infinite values (the first "
-                         f"at {at}), so every loss and gradient computed from it would be NaN too. Fix the "
-                         f"data: drop those rows, e.g. keep = np.isfinite({name}).all(axis=1) if {name} is 2-D, "
-                         f"or fill the gaps, e.g. np.nan_to_num({name}). NaN usually comes from missing values "
-                         f"or a division by zero (such as dividing by a standard deviation of 0).")
+        raise ShapeError(tr("{prefix}{name} ({what}) contains {n_nan} NaN and {n_inf} infinite values (the first at "
+                            "{at}), so every loss and gradient computed from it would be NaN too. Fix the data: drop "
+                            "those rows, e.g. keep = np.isfinite({name}).all(axis=1) if {name} is 2-D, or fill the "
+                            "gaps, e.g. np.nan_to_num({name}). NaN usually comes from missing values or a division "
+                            "by zero (such as dividing by a standard deviation of 0).", prefix=prefix, name=name,
+                            what=what, n_nan=n_nan, n_inf=n_inf, at=at))
     return a
 
 
 def _given(value):
     if isinstance(value, type):
-        return f"the class {value.__name__}"
+        return tr("the class {cls}", cls=value.__name__)
     if isinstance(value, (bool, np.bool_, str)) or value is None:
         return repr(value)
-    return f"{_a(type(value).__name__)} {type(value).__name__}"
+    return _a_type(type(value).__name__)
 
 
 def check_count(value, name, where="", minimum=1):
@@ -257,15 +261,17 @@ def check_count(value, name, where="", minimum=1):
     """
     prefix = f"{where}: " if where else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but {_given(value)} "
-                        f"was given{_swap_hint(value)}.")
+        raise TypeError(tr("{prefix}{name} must be a whole number (at least {minimum}), but {given} was "
+                           "given{swap_hint}.", prefix=prefix, name=name, minimum=minimum, given=_given(value),
+                           swap_hint=_swap_hint(value)))
     if isinstance(value, (float, np.floating)) and not (np.isfinite(value) and value == int(value)):
-        raise TypeError(f"{prefix}{name} must be a whole number (at least {minimum}), but {value!r} was given. "
-                        f"Round it, e.g. with int(...).")
+        raise TypeError(tr("{prefix}{name} must be a whole number (at least {minimum}), but {value!r} was given. "
+                           "Round it, e.g. with int(...).", prefix=prefix, name=name, minimum=minimum, value=value))
     value = int(value)
     if value < minimum:
-        raise ValueError(f"{prefix}{name} must be at least {minimum}, but {value} was given."
-                         + (" A batch needs at least one example, e.g. batch_size=100." if "batch" in name else ""))
+        hint = tr(" A batch needs at least one example, e.g. batch_size=100.") if "batch" in name else ""
+        raise ValueError(tr("{prefix}{name} must be at least {minimum}, but {value} was given.{hint}", prefix=prefix,
+                            name=name, minimum=minimum, value=value, hint=hint))
     return value
 
 
@@ -285,23 +291,28 @@ def check_rate(value, name, where="", low=0.0, high=None, low_inclusive=False, h
     Returns value as a Python float.
     """
     prefix = f"{where}: " if where else ""
-    eg = f" A usual value is {example}." if example is not None else ""
+    eg = tr(" A usual value is {example}.", example=example) if example is not None else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{prefix}{name} must be a number, but {_given(value)} was given{_swap_hint(value)}.{eg}")
+        raise TypeError(tr("{prefix}{name} must be a number, but {given} was given{swap_hint}.{eg}", prefix=prefix,
+                           name=name, given=_given(value), swap_hint=_swap_hint(value), eg=eg))
     value = float(value)
     ok_low = value >= low if low_inclusive else value > low
     ok_high = high is None or (value <= high if high_inclusive else value < high)
     if not (np.isfinite(value) and ok_low and ok_high):
-        rng = ("positive" if low == 0 and not low_inclusive else
-               f"{'at least' if low_inclusive else 'greater than'} {low:g}")
-        rng += "" if high is None else f" and {'at most' if high_inclusive else 'below'} {high:g}"
-        raise ValueError(f"{prefix}{name} must be a {rng} number, but {value!r} was given.{eg}")
+        if low == 0 and not low_inclusive:
+            rng = tr("positive")
+        else:
+            rng = tr("at least {low:g}", low=low) if low_inclusive else tr("greater than {low:g}", low=low)
+        if high is not None:
+            rng += tr(" and at most {high:g}", high=high) if high_inclusive else tr(" and below {high:g}", high=high)
+        raise ValueError(tr("{prefix}{name} must be a {rng} number, but {value!r} was given.{eg}", prefix=prefix,
+                            name=name, rng=rng, value=value, eg=eg))
     return value
 
 
 def _swap_hint(value):
     if isinstance(value, np.ndarray):
-        return " (an array): are the arguments in the right order?"
+        return tr(" (an array): are the arguments in the right order?")
     return ""
 
 
@@ -329,29 +340,42 @@ def check_object(obj, kind, name, where="", example=""):
     """
     prefix = f"{where}: " if where else ""
     if isinstance(obj, type):
-        raise TypeError(f"{prefix}{name} is the class {obj.__name__}, not {_a(kind)} {kind}: add parentheses to "
-                        f"make one, e.g. {obj.__name__}({example}).")
+        raise TypeError(tr("{prefix}{name} is the class {obj}, not {kind}: add parentheses to make one, e.g. "
+                           "{obj}({example}).", prefix=prefix, name=name, obj=obj.__name__, kind=_a_kind(kind),
+                           example=example))
     if kind == "loss" and hasattr(obj, "params") and hasattr(obj, "forward"):
-        raise TypeError(f"{prefix}{name} is {obj!r}, a model or layer (it has params), not a loss. Check the order "
-                        f"of the arguments: the model comes first, then the loss, e.g. "
-                        f"check_gradients(model, loss, X, y) or train(model, loss, optimizer, X, y).")
+        raise TypeError(tr("{prefix}{name} is {obj!r}, a model or layer (it has params), not a loss. Check the order "
+                           "of the arguments: the model comes first, then the loss, e.g. check_gradients(model, "
+                           "loss, X, y) or train(model, loss, optimizer, X, y).", prefix=prefix, name=name, obj=obj))
     if kind in ("model", "layer") and type(obj).__module__ == "nnkit.losses":
-        raise TypeError(f"{prefix}{name} is the loss {obj!r}, not a {kind}. Check the order of the arguments: "
-                        f"the model comes first, then the loss.")
+        raise TypeError(tr("{prefix}{name} is the loss {obj!r}, not {kind}. Check the order of the arguments: the "
+                           "model comes first, then the loss.", prefix=prefix, name=name, obj=obj, kind=_a_kind(kind)))
     if kind == "loss" and hasattr(obj, "update") and not hasattr(obj, "forward"):
-        raise TypeError(f"{prefix}{name} is the optimizer {obj!r}, not a loss. Are the loss and the optimizer "
-                        f"swapped? The order is train(model, loss, optimizer, X, y), e.g. "
-                        f"train(model, SoftmaxCrossEntropy(), Adam(lr=1e-3), X, y).")
+        raise TypeError(tr("{prefix}{name} is the optimizer {obj!r}, not a loss. Are the loss and the optimizer "
+                           "swapped? The order is train(model, loss, optimizer, X, y), e.g. train(model, "
+                           "SoftmaxCrossEntropy(), Adam(lr=1e-3), X, y).", prefix=prefix, name=name, obj=obj))
     if kind == "optimizer" and not hasattr(obj, "update") and hasattr(obj, "forward"):
-        raise TypeError(f"{prefix}{name} is {obj!r}, which has no update(params, grads): it is not an optimizer. "
-                        f"Are the loss and the optimizer swapped? The order is train(model, loss, optimizer, X, y).")
+        raise TypeError(tr("{prefix}{name} is {obj!r}, which has no update(params, grads): it is not an optimizer. "
+                           "Are the loss and the optimizer swapped? The order is train(model, loss, optimizer, X, y).",
+                           prefix=prefix, name=name, obj=obj))
     missing = [m for m in _KINDS[kind] if not callable(getattr(obj, m, None))]
     if missing:
-        what = "an array" if isinstance(obj, np.ndarray) else repr(obj) if obj is None else f"a {type(obj).__name__}"
-        raise TypeError(f"{prefix}{name} must be {_a(kind)} {kind} (an object with {' and '.join(_KINDS[kind])}), "
-                        f"but {what} was given. Are the arguments in the right order?")
+        if isinstance(obj, np.ndarray):
+            what = tr("an array")
+        else:
+            what = repr(obj) if obj is None else tr("a {type}", type=type(obj).__name__)
+        methods = tr("forward and backward") if len(_KINDS[kind]) == 2 else _KINDS[kind][0]
+        raise TypeError(tr("{prefix}{name} must be {kind} (an object with {methods}), but {what} was given. Are the "
+                           "arguments in the right order?", prefix=prefix, name=name, kind=_a_kind(kind),
+                           methods=methods, what=what))
     return obj
 
 
-def _a(word):
-    return "an" if word[0] in "aeiou" else "a"
+def _a_type(name):
+    """A type's name with its article ("a list", "an int"), in nnkit's language."""
+    return tr("an {type}", type=name) if name[0] in "aeiou" else tr("a {type}", type=name)
+
+
+def _a_kind(kind):
+    """"a layer", "a loss", "an optimizer" or "a model", in nnkit's language."""
+    return {"layer": tr("a layer"), "loss": tr("a loss"), "optimizer": tr("an optimizer"), "model": tr("a model")}[kind]

@@ -6,6 +6,7 @@ Shapes follow the course convention: scores ``(N, C)``, integer labels ``y`` of 
 import numpy as np
 
 from .errors import ShapeError, check_array, check_count, check_labels
+from .i18n import tr
 
 __all__ = ["relu", "relu_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "softmax",
            "one_hot", "cross_entropy"]
@@ -118,8 +119,8 @@ def one_hot(y, num_classes):
     Returns a float64 array (N, C).
     """
     if isinstance(num_classes, np.ndarray) and not isinstance(y, np.ndarray):
-        raise TypeError("one_hot: num_classes must be a whole number, but an array was given. Are the "
-                        "arguments swapped? The order is one_hot(y, num_classes), e.g. one_hot(y, 10).")
+        raise TypeError(tr("one_hot: num_classes must be a whole number, but an array was given. Are the arguments "
+                           "swapped? The order is one_hot(y, num_classes), e.g. one_hot(y, 10)."))
     num_classes = check_count(num_classes, "num_classes", where="one_hot")
     y = check_labels(y, num_classes, where="one_hot")
     out = np.zeros((len(y), num_classes))
@@ -142,22 +143,23 @@ def cross_entropy(probs, y):
     The gradient with respect to the scores is in ``SoftmaxCrossEntropy``: (probs - one_hot(y)) / N.
     """
     if isinstance(probs, np.ndarray) and isinstance(y, np.ndarray) and probs.ndim == 1 and y.ndim == 2:
-        raise ShapeError(f"cross_entropy: probs must have shape (N, C) and y shape (N,), but probs has shape "
-                         f"{probs.shape} and y {y.shape}. Are the arguments swapped? The order is "
-                         f"cross_entropy(probs, y).")
+        raise ShapeError(tr("cross_entropy: probs must have shape (N, C) and y shape (N,), but probs has shape "
+                            "{probs_shape} and y {y_shape}. Are the arguments swapped? The order is "
+                            "cross_entropy(probs, y).", probs_shape=probs.shape, y_shape=y.shape))
     probs = check_array(probs, "probs", ndim=2, floating=True, where="cross_entropy")
     y = check_labels(y, probs.shape[1], n=len(probs), where="cross_entropy")
     if not np.all(np.isfinite(probs)):
-        raise ShapeError("cross_entropy: probs contains NaN or infinite values. Check the scores they were "
-                         "computed from (a learning rate that is too high makes them overflow).")
+        raise ShapeError(tr("cross_entropy: probs contains NaN or infinite values. Check the scores they were "
+                            "computed from (a learning rate that is too high makes them overflow)."))
     lo, hi = float(probs.min()), float(probs.max())
     sums = probs.sum(axis=1)
     worst = int(np.argmax(np.abs(sums - 1)))
     tol = 1e-3                                   # generous: float32 softmax rows sum to 1 within ~1e-6
     if lo < 0 or hi > 1 or abs(sums[worst] - 1) > tol:
-        raise ShapeError(f"cross_entropy: probs must be probabilities (each between 0 and 1, each row summing "
-                         f"to 1), but they range from {lo:.3g} to {hi:.3g} and row {worst} sums to "
-                         f"{sums[worst]:.4g}. If these are raw scores, turn them into probabilities first: "
-                         f"cross_entropy(softmax(scores), y), or use SoftmaxCrossEntropy, which takes scores.")
+        raise ShapeError(tr("cross_entropy: probs must be probabilities (each between 0 and 1, each row summing to "
+                            "1), but they range from {lo:.3g} to {hi:.3g} and row {worst} sums to {sums:.4g}. If "
+                            "these are raw scores, turn them into probabilities first: "
+                            "cross_entropy(softmax(scores), y), or use SoftmaxCrossEntropy, which takes scores.",
+                            lo=lo, hi=hi, worst=worst, sums=sums[worst]))
     p = probs[np.arange(len(y)), y]
     return float(-np.mean(np.log(np.clip(p, 1e-300, None))))

@@ -18,6 +18,7 @@ Two things make a correct backward look wrong, and ``check_gradients`` recognise
 import numpy as np
 
 from .errors import ShapeError, check_array, check_rate
+from .i18n import tr
 
 __all__ = ["numerical_gradient", "rel_error", "check_gradients", "GradientReport"]
 
@@ -40,15 +41,15 @@ def numerical_gradient(f, x, h=1e-5):
     Returns an array of x's shape (float64): df/dx_i for every element.
     """
     if callable(x) and not callable(f):
-        raise TypeError("numerical_gradient(f, x): f must be a function and x an array, but x is a function. "
-                        "Are the arguments swapped? The order is numerical_gradient(f, x).")
+        raise TypeError(tr("numerical_gradient(f, x): f must be a function and x an array, but x is a function. Are "
+                           "the arguments swapped? The order is numerical_gradient(f, x)."))
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise ShapeError("numerical_gradient: x must be a float NumPy array that f reads, "
-                         f"got {type(x).__name__}{'' if not isinstance(x, np.ndarray) else ' of dtype ' + str(x.dtype)}. "
-                         f"Make it one with np.asarray(x, dtype=float).")
+        dtype = tr(" of dtype {dtype}", dtype=x.dtype) if isinstance(x, np.ndarray) else ""
+        raise ShapeError(tr("numerical_gradient: x must be a float NumPy array that f reads, got {type}{dtype}. Make "
+                            "it one with np.asarray(x, dtype=float).", type=type(x).__name__, dtype=dtype))
     if not callable(f):
-        raise TypeError(f"numerical_gradient(f, x): f must be a function of x, but a {type(f).__name__} was given. "
-                        f"Are the arguments swapped? The order is numerical_gradient(f, x).")
+        raise TypeError(tr("numerical_gradient(f, x): f must be a function of x, but a {type} was given. Are the "
+                           "arguments swapped? The order is numerical_gradient(f, x).", type=type(f).__name__))
     h = check_rate(h, "h", where="numerical_gradient", high=1.0, example=1e-5)
     return _central_differences(f, x, h)[0]
 
@@ -60,7 +61,7 @@ def _central_differences(f, x, h, watch=None):
     crossed = np.zeros(x.shape, dtype=bool)
     flat = x.reshape(-1)              # a view: writing to it changes x
     if not np.shares_memory(flat, x):
-        raise ShapeError("numerical_gradient: x must be a contiguous array (use np.ascontiguousarray).")
+        raise ShapeError(tr("numerical_gradient: x must be a contiguous array (use np.ascontiguousarray)."))
     gflat, cflat = grad.reshape(-1), crossed.reshape(-1)
     for i in range(flat.size):
         old = flat[i]
@@ -88,7 +89,8 @@ def rel_error(a, b):
     a = check_array(a, "a", floating=True, allow_empty=True, where="rel_error").astype(np.float64)
     b = check_array(b, "b", floating=True, allow_empty=True, where="rel_error").astype(np.float64)
     if a.shape != b.shape:
-        raise ShapeError(f"rel_error: the two gradients must have the same shape, got {a.shape} and {b.shape}.")
+        raise ShapeError(tr("rel_error: the two gradients must have the same shape, got {shape_a} and {shape_b}.",
+                            shape_a=a.shape, shape_b=b.shape))
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
@@ -207,10 +209,11 @@ def check_gradients(model, loss, X, y, h=None, verbose=True, input_grad=False):
         errors, verdicts, skipped = {}, {}, {}
         for name, p in targets.items():
             if name not in analytic or np.shape(analytic[name]) != p.shape:
-                raise ShapeError(f"check_gradients: the gradient of {name!r} after backward has shape "
-                                 f"{np.shape(analytic.get(name))}, but the parameter has shape {p.shape}. "
-                                 f"backward must set grads[{name[:-1] if name[-1].isdigit() else name!r}] to an "
-                                 f"array of the parameter's shape.")
+                key = name[:-1] if name[-1].isdigit() else name
+                raise ShapeError(tr("check_gradients: the gradient of {name!r} after backward has shape {grad_shape}, "
+                                    "but the parameter has shape {shape}. backward must set grads[{key!r}] to an array "
+                                    "of the parameter's shape.", name=name, grad_shape=np.shape(analytic.get(name)),
+                                    shape=p.shape, key=key))
             numeric, crossed = _central_differences(f, p, h, watch=read)
             a = analytic[name]
             full = rel_error(a, numeric)

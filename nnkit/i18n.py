@@ -45,8 +45,8 @@ def set_language(lang):
     goes back to the environment's choice (NNKIT_LANG, then the locale). Returns None."""
     global _chosen
     if lang is not None and lang not in LANGUAGES:
-        raise ValueError(f"set_language: the language must be one of {', '.join(map(repr, LANGUAGES))} (or None "
-                         f"for the environment's), but {lang!r} was given.")
+        raise ValueError(tr("set_language: the language must be one of {choices} (or None for the environment's), but "
+                            "{lang!r} was given.", choices=', '.join(map(repr, LANGUAGES)), lang=lang))
     _chosen = lang
     if language() == "ja" and "matplotlib" in sys.modules:
         from .plotting import use_japanese_font

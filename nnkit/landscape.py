@@ -9,6 +9,7 @@ import numpy as np
 
 from .errors import ShapeError, check_array
 from .optimizers import SGD, Momentum, AdaGrad, Adam
+from .i18n import tr
 
 __all__ = ["Landscape", "LANDSCAPES", "descend", "make_optimizer", "least_squares_descent",
            "least_squares_solution", "steps_to_reach", "descent_regime", "stability_limit", "plot_paths",
@@ -56,7 +57,8 @@ def make_optimizer(name, lr):
     arrays in ``params`` in place.
     """
     if name not in OPTIMIZERS:
-        raise ValueError(f"make_optimizer: optimizer must be one of {list(OPTIMIZERS)}, got {name!r}.")
+        raise ValueError(tr("make_optimizer: optimizer must be one of {choices}, got {name!r}.",
+                            choices=list(OPTIMIZERS), name=name))
     return OPTIMIZERS[name](lr)
 
 
@@ -99,8 +101,8 @@ def least_squares_descent(X, t, w0, eta, steps, optimizer=None):
     t = check_array(t, "t", ndim=1, floating=True, where="least_squares_descent")
     w = check_array(w0, "w0", ndim=1, floating=True, where="least_squares_descent").astype(float).copy()
     if len(t) != len(X) or len(w) != X.shape[1]:
-        raise ShapeError(f"least_squares_descent: X {X.shape}, t {t.shape} and w0 {w.shape} do not fit: "
-                         f"expected X (N, D), t (N,), w0 (D,).")
+        raise ShapeError(tr("least_squares_descent: X {X_shape}, t {t_shape} and w0 {w0_shape} do not fit: expected X "
+                            "(N, D), t (N,), w0 (D,).", X_shape=X.shape, t_shape=t.shape, w0_shape=w.shape))
     opt = make_optimizer(optimizer, eta) if isinstance(optimizer, str) else optimizer
     params = {"w": w}
     ws, losses = [w.copy()], [0.5 * np.sum((X @ w - t) ** 2)]
@@ -176,7 +178,7 @@ def descent_regime(losses, ws=None, rel_tol=1e-6):
     """
     losses = np.asarray(losses, dtype=float)
     if len(losses) < 3:
-        raise ValueError("descent_regime: need at least 3 losses.")
+        raise ValueError(tr("descent_regime: need at least 3 losses."))
     if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
         return "diverging"
     if ws is not None:
@@ -190,6 +192,12 @@ def descent_regime(losses, ws=None, rel_tol=1e-6):
     if abs(losses[-1] - losses[-2]) <= rel_tol * max(abs(losses[-1]), 1e-12):
         return "converged"
     return "still descending"
+
+
+def regime_text(regime):
+    """A regime of ``descent_regime`` ("diverging", ...) in nnkit's language, for titles and legends."""
+    return {"diverging": tr("diverging"), "zig-zagging": tr("zig-zagging"), "oscillating": tr("oscillating"),
+            "converged": tr("converged"), "still descending": tr("still descending")}[regime]
 
 
 def _in_window(path, lo, hi):
@@ -252,7 +260,7 @@ def plot_optimizer_paths(landscape, paths, title=None, max_steps=60):
         p = _in_window(np.asarray(path)[:max_steps + 1], lo, hi)
         b.plot(np.arange(len(p)), p, marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=5,
                lw=1.5, label=label)
-    b.set_xlabel("step"); b.set_ylabel("w"); b.set_ylim(lo, hi); b.grid(alpha=0.3)
+    b.set_xlabel(tr("step")); b.set_ylabel("w"); b.set_ylim(lo, hi); b.grid(alpha=0.3)
     b.legend(loc="best")
     if title:
         fig.suptitle(title)
@@ -278,7 +286,7 @@ def plot_valley(X, t, paths, ax=None, title=None, max_steps=None, window=None):
     from .plotting import _fig_ax, OKABE_ITO, MARKERS, LINESTYLES
     X = check_array(X, "X", ndim=2, floating=True, where="plot_valley")
     if X.shape[1] != 2:
-        raise ShapeError(f"plot_valley: X must have 2 columns (two weights w1, w2), got {X.shape}.")
+        raise ShapeError(tr("plot_valley: X must have 2 columns (two weights w1, w2), got {shape}.", shape=X.shape))
     w_best, e_min = least_squares_solution(X, t)
     shown = {k: np.asarray(v, dtype=float)[: None if max_steps is None else max_steps + 1] for k, v in paths.items()}
     if window is None:
@@ -297,9 +305,9 @@ def plot_valley(X, t, paths, ax=None, title=None, max_steps=None, window=None):
     for k, (label, p) in enumerate(shown.items()):
         ax.plot(p[:, 0], p[:, 1], marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=4,
                 lw=1.3, label=label)
-    ax.plot(*w_best, "X", color="k", ms=12, label=f"minimum ({w_best[0]:.3g}, {w_best[1]:.3g})")
+    ax.plot(*w_best, "X", color="k", ms=12, label=tr("minimum ({w1:.3g}, {w2:.3g})", w1=w_best[0], w2=w_best[1]))
     ax.set_xlim(a0, a1); ax.set_ylim(b0, b1)
-    ax.set_xlabel("w₁ (slope)"); ax.set_ylabel("w₂ (offset)")
+    ax.set_xlabel(tr("w₁ (slope)")); ax.set_ylabel(tr("w₂ (offset)"))
     ax.legend(loc="best", framealpha=0.9)
     if title:
         ax.set_title(title)
@@ -327,14 +335,14 @@ def plot_least_squares_runs(X, t, w0, etas, steps=60):
         gap = np.maximum(losses - e_min, 1e-16)
         ends[eta] = (gap[-1], descent_regime(losses, ws))
         ax.semilogy(gap, marker=MARKERS[k % 8], ls=LINESTYLES[k % 6], color=OKABE_ITO[k % 8], ms=4, lw=1.5,
-                    markevery=max(1, steps // 15), label=f"η = {eta:g}: {ends[eta][1]}")
-    ax.set_xlabel("step"); ax.set_ylabel("loss − best possible loss")
+                    markevery=max(1, steps // 15), label=f"η = {eta:g}: {regime_text(ends[eta][1])}")
+    ax.set_xlabel(tr("step")); ax.set_ylabel(tr("loss − best possible loss"))
     ax.set_xlim(0, steps); ax.set_ylim(1e-6, 1e3)
     ax.grid(alpha=0.3); ax.legend(loc="lower left")
     fig.tight_layout()
     fastest = min(ends, key=lambda e: ends[e][0])
-    describe(fig, f"How far the loss is above the best possible {e_min:.4g} at each of {steps} steps (log scale), "
-                  f"for {len(etas)} learning rates. After {steps} steps: "
-                  + "; ".join(f"η = {e:g} {gap:.2g} ({kind})" for e, (gap, kind) in ends.items())
-                  + f". Closest: η = {fastest:g}.")
+    runs = "; ".join(f"η = {e:g} {gap:.2g} ({regime_text(kind)})" for e, (gap, kind) in ends.items())
+    describe(fig, tr("How far the loss is above the best possible {e_min:.4g} at each of {steps} steps (log scale), "
+                     "for {n} learning rates. After {steps} steps: {runs}. Closest: η = {fastest:g}.", e_min=e_min,
+                     steps=steps, n=len(etas), runs=runs, fastest=fastest))
     return fig

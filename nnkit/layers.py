@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import ShapeError, check_array, check_count
 from . import functions as F
+from .i18n import tr
 
 __all__ = ["Layer", "Linear", "ReLU", "Sigmoid", "Tanh"]
 
@@ -151,14 +152,15 @@ class Tanh(Layer):
 def _initial_weights(D, M, init, seed, W, b):
     """Check Linear's arguments; return W (D, M) and b (M,), given or drawn (``init``, ``seed``)."""
     if isinstance(D, np.ndarray) or isinstance(M, np.ndarray):
-        raise TypeError("Linear(D, M): D and M are the numbers of inputs and outputs, e.g. Linear(784, 100), "
-                        "but an array was given. To start from given weights write Linear(D, M, W=W, b=b).")
-    D = check_count(D, "D (the number of inputs)", where="Linear")
-    M = check_count(M, "M (the number of outputs)", where="Linear")
+        raise TypeError(tr("Linear(D, M): D and M are the numbers of inputs and outputs, e.g. Linear(784, 100), but "
+                           "an array was given. To start from given weights write Linear(D, M, W=W, b=b)."))
+    D = check_count(D, tr("D (the number of inputs)"), where="Linear")
+    M = check_count(M, tr("M (the number of outputs)"), where="Linear")
     scales = {"he": np.sqrt(2.0 / D), "xavier": np.sqrt(1.0 / D), "small": 0.01, "zeros": 0.0}
     if W is None:
         if init not in scales:
-            raise ValueError(f"Linear: init must be one of {sorted(scales)}, but got {init!r}.")
+            raise ValueError(tr("Linear: init must be one of {choices}, but got {init!r}.", choices=sorted(scales),
+                                init=init))
         W = np.random.default_rng(seed).standard_normal((D, M)) * scales[init]
     W = check_array(W, "W", shape=(D, M), floating=True, where="Linear")
     b = np.zeros(M) if b is None else check_array(b, "b", shape=(M,), floating=True, where="Linear")
@@ -170,9 +172,9 @@ def _checked_input(layer, X, width=None, floating=False):
     name = type(layer).__name__
     X = check_array(X, "X", ndim=2 if width else None, floating=floating, where=f"{name}.forward")
     if width and X.shape[1] != width:
-        raise ShapeError(f"{name}.forward: X must have shape (N, {width}) for a layer with D={width} inputs, but "
-                         f"it has shape {X.shape}. Check the previous layer's size, or flatten images with "
-                         f"X.reshape(len(X), -1).")
+        raise ShapeError(tr("{name}.forward: X must have shape (N, {width}) for a layer with D={width} inputs, but it "
+                            "has shape {shape}. Check the previous layer's size, or flatten images with "
+                            "X.reshape(len(X), -1).", name=name, width=width, shape=X.shape))
     return X
 
 
@@ -181,15 +183,16 @@ def _check_dout(layer, dout, kept, width=None):
     the first forward); the output's shape is kept's, or (rows of kept, width) for Linear."""
     name = type(layer).__name__
     if kept is None:
-        raise ShapeError(f"{name}.backward was called before forward: run forward(X) first, then "
-                         f"backward(dout) with dout of the same shape as the output.")
+        raise ShapeError(tr("{name}.backward was called before forward: run forward(X) first, then backward(dout) "
+                            "with dout of the same shape as the output.", name=name))
     out_shape = (kept.shape[0], width) if width else kept.shape
     if not isinstance(dout, np.ndarray):
-        raise ShapeError(f"{name}.backward: dout must be a NumPy array of shape {out_shape} (the gradient of the "
-                         f"loss with respect to this layer's output), but a {type(dout).__name__} was given. "
-                         f"Convert it with np.asarray(dout).")
+        raise ShapeError(tr("{name}.backward: dout must be a NumPy array of shape {out_shape} (the gradient of the "
+                            "loss with respect to this layer's output), but a {type} was given. Convert it with "
+                            "np.asarray(dout).", name=name, out_shape=out_shape, type=type(dout).__name__))
     if dout.dtype.kind not in "biuf":
         check_array(dout, "dout", where=f"{name}.backward")
     if dout.shape != out_shape:
-        raise ShapeError(f"{name}.backward: dout must have the shape of this layer's last output {out_shape}, "
-                         f"but it has shape {dout.shape}. Call forward before backward, with the same batch.")
+        raise ShapeError(tr("{name}.backward: dout must have the shape of this layer's last output {out_shape}, but "
+                            "it has shape {shape}. Call forward before backward, with the same batch.", name=name,
+                            out_shape=out_shape, shape=dout.shape))

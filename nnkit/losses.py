@@ -7,6 +7,7 @@ import numpy as np
 
 from .errors import ShapeError, check_array, check_finite, check_labels
 from . import functions as F
+from .i18n import tr
 
 __all__ = ["SoftmaxCrossEntropy", "MSE", "BinaryCrossEntropy"]
 
@@ -16,7 +17,8 @@ class Loss:
         return self.forward(y_hat, y)
 
     def _need_forward(self):
-        raise ShapeError(f"{type(self).__name__}.backward was called before forward: compute the loss first.")
+        raise ShapeError(tr("{type}.backward was called before forward: compute the loss first.",
+                            type=type(self).__name__))
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -39,18 +41,18 @@ class SoftmaxCrossEntropy(Loss):
 
     def forward(self, scores, y):
         if isinstance(scores, np.ndarray) and isinstance(y, np.ndarray) and scores.ndim == 1 and y.ndim == 2:
-            raise ShapeError(f"SoftmaxCrossEntropy: scores must have shape (N, C) and y shape (N,), but scores has "
-                             f"shape {scores.shape} and y {y.shape}. Are the arguments swapped? The order is "
-                             f"forward(scores, y).")
+            raise ShapeError(tr("SoftmaxCrossEntropy: scores must have shape (N, C) and y shape (N,), but scores has "
+                                "shape {scores_shape} and y {y_shape}. Are the arguments swapped? The order is "
+                                "forward(scores, y).", scores_shape=scores.shape, y_shape=y.shape))
         if not isinstance(scores, np.ndarray) or scores.ndim != 2 or scores.shape[1] < 2 or scores.dtype.kind != "f":
             scores = check_array(scores, "scores", ndim=2, floating=True, where="SoftmaxCrossEntropy")
             if scores.shape[1] < 2:
-                raise ShapeError("SoftmaxCrossEntropy: scores must have one column per class (at least 2), but "
-                                 f"they have shape {scores.shape}. For two classes with one output use "
-                                 "BinaryCrossEntropy(from_logits=True).")
+                raise ShapeError(tr("SoftmaxCrossEntropy: scores must have one column per class (at least 2), but "
+                                    "they have shape {shape}. For two classes with one output use "
+                                    "BinaryCrossEntropy(from_logits=True).", shape=scores.shape))
         y = check_labels(y, scores.shape[1], n=len(scores), where="SoftmaxCrossEntropy")
         if len(y) == 0:
-            raise ShapeError("SoftmaxCrossEntropy: the batch is empty.")
+            raise ShapeError(tr("SoftmaxCrossEntropy: the batch is empty."))
         shifted = scores - scores.max(axis=1, keepdims=True)   # same softmax, no overflow in exp
         exp = np.exp(shifted)
         sums = exp.sum(axis=1, keepdims=True)
@@ -87,11 +89,12 @@ class MSE(Loss):
 
     def forward(self, y_hat, t):
         y_hat = check_array(y_hat, "y_hat", floating=True, where="MSE")
-        t = check_finite(check_array(t, "t", floating=True, where="MSE"), "t", "MSE", what="the targets")
+        t = check_finite(check_array(t, "t", floating=True, where="MSE"), "t", "MSE", what=tr("the targets"))
         if y_hat.shape != t.shape:
-            raise ShapeError(f"MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat.shape} and "
-                             f"t has shape {t.shape}. (N,) and (N, 1) are different on purpose: reshape t with "
-                             f"t.reshape(y_hat.shape) if that is what you mean.")
+            raise ShapeError(tr("MSE: y_hat and t must have the same shape, but y_hat has shape {y_hat_shape} and t "
+                                "has shape {t_shape}. (N,) and (N, 1) are different on purpose: reshape t with "
+                                "t.reshape(y_hat.shape) if that is what you mean.", y_hat_shape=y_hat.shape,
+                                t_shape=t.shape))
         self.diff = y_hat - t
         return float(np.mean(self.diff ** 2))
 
@@ -126,11 +129,11 @@ class BinaryCrossEntropy(Loss):
 
     def __init__(self, from_logits=False, eps=1e-12):
         if not isinstance(from_logits, (bool, np.bool_)):
-            raise TypeError(f"BinaryCrossEntropy: from_logits must be True or False, but {from_logits!r} was "
-                            f"given. Write BinaryCrossEntropy(from_logits=True) for raw scores.")
+            raise TypeError(tr("BinaryCrossEntropy: from_logits must be True or False, but {from_logits!r} was given. "
+                               "Write BinaryCrossEntropy(from_logits=True) for raw scores.", from_logits=from_logits))
         if not (isinstance(eps, (int, float, np.floating)) and 0 < eps < 0.25):
-            raise ValueError(f"BinaryCrossEntropy: eps (the smallest p (1 - p) that backward divides by) must "
-                             f"be a small positive number such as 1e-12, but {eps!r} was given.")
+            raise ValueError(tr("BinaryCrossEntropy: eps (the smallest p (1 - p) that backward divides by) must be a "
+                                "small positive number such as 1e-12, but {eps!r} was given.", eps=eps))
         self.from_logits = from_logits
         self.eps = eps
         self.p = self.z = self.t = None
@@ -138,23 +141,24 @@ class BinaryCrossEntropy(Loss):
     def _prepare(self, p, y):
         p = check_array(p, "p", floating=True, where="BinaryCrossEntropy")
         if not (p.ndim == 1 or (p.ndim == 2 and p.shape[1] == 1)):
-            raise ShapeError(f"BinaryCrossEntropy: predictions must have shape (N, 1) or (N,), but they have shape "
-                             f"{p.shape}. For more than two classes use SoftmaxCrossEntropy.")
+            raise ShapeError(tr("BinaryCrossEntropy: predictions must have shape (N, 1) or (N,), but they have shape "
+                                "{shape}. For more than two classes use SoftmaxCrossEntropy.", shape=p.shape))
         y = check_array(y, "y", where="BinaryCrossEntropy")
         if y.ndim != 1:
-            raise ShapeError(f"BinaryCrossEntropy: labels y must have shape (N,), but they have shape {y.shape}."
-                             + (" Use y.ravel()." if y.ndim == 2 and 1 in y.shape else ""))
+            hint = tr(" Use y.ravel().") if y.ndim == 2 and 1 in y.shape else ""
+            raise ShapeError(tr("BinaryCrossEntropy: labels y must have shape (N,), but they have shape {shape}.{hint}",
+                                shape=y.shape, hint=hint))
         if len(y) != len(p):
-            raise ShapeError(f"BinaryCrossEntropy: {len(p)} predictions but {len(y)} labels: p and y must have "
-                             f"the same number of rows.")
+            raise ShapeError(tr("BinaryCrossEntropy: {n_predictions} predictions but {n_labels} labels: p and y must "
+                                "have the same number of rows.", n_predictions=len(p), n_labels=len(y)))
         if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
-            raise ShapeError(f"BinaryCrossEntropy: labels y must be numbers 0 or 1, but they have dtype {y.dtype}. "
-                             f"Convert them, e.g. y.astype(int).")
+            raise ShapeError(tr("BinaryCrossEntropy: labels y must be numbers 0 or 1, but they have dtype {dtype}. "
+                                "Convert them, e.g. y.astype(int).", dtype=y.dtype))
         t = y.astype(p.dtype)
         if not np.all(np.isfinite(t)) or np.any((t < 0) | (t > 1)):
-            raise ShapeError("BinaryCrossEntropy: labels must be 0 or 1 (or probabilities between 0 and 1), but "
-                             f"they range from {y.min()} to {y.max()}. Are the arguments in the order "
-                             "(predictions, labels)?")
+            raise ShapeError(tr("BinaryCrossEntropy: labels must be 0 or 1 (or probabilities between 0 and 1), but "
+                                "they range from {min} to {max}. Are the arguments in the order (predictions, "
+                                "labels)?", min=y.min(), max=y.max()))
         return p, t.reshape(p.shape)      # explicit: a column of predictions gets a column of labels
 
     def forward(self, p, y):
@@ -166,8 +170,9 @@ class BinaryCrossEntropy(Loss):
             loss = np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p)))
             return float(np.mean(loss))
         if np.any((p < 0) | (p > 1)):
-            raise ShapeError("BinaryCrossEntropy: predictions must be probabilities in [0, 1]; got values from "
-                             f"{p.min():.3g} to {p.max():.3g}. Apply a sigmoid first or use from_logits=True.")
+            raise ShapeError(tr("BinaryCrossEntropy: predictions must be probabilities in [0, 1]; got values from "
+                                "{min:.3g} to {max:.3g}. Apply a sigmoid first or use from_logits=True.", min=p.min(),
+                                max=p.max()))
         self.p = p
         with np.errstate(divide="ignore"):          # log(0) = -inf, then floored at -100
             log_p = np.maximum(np.log(p), self.LOG_FLOOR)

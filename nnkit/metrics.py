@@ -2,6 +2,7 @@
 import numpy as np
 
 from .errors import ShapeError, check_array, check_labels
+from .i18n import tr
 
 __all__ = ["accuracy", "confusion_matrix", "to_labels"]
 
@@ -33,19 +34,19 @@ def to_labels(y_hat, logits=False):
         if not logits:
             _check_probabilities(y_hat)
         return (y_hat >= cut).astype(np.int64)
-    raise ShapeError(f"to_labels: y_hat must be class ids (N,), scores (N, C) or probabilities (N, 1), but it has "
-                     f"shape {y_hat.shape}. Pass the model's output for a batch of rows, or its predictions "
-                     f"model.predict(X).")
+    raise ShapeError(tr("to_labels: y_hat must be class ids (N,), scores (N, C) or probabilities (N, 1), but it has "
+                        "shape {shape}. Pass the model's output for a batch of rows, or its predictions "
+                        "model.predict(X).", shape=y_hat.shape))
 
 
 def _check_probabilities(p):
     """One number per example read as P(class 1) must lie in [0, 1]: anything else is raw scores (logits)."""
     lo, hi = float(np.min(p)), float(np.max(p))
     if not (0.0 <= lo and hi <= 1.0):
-        raise ShapeError(f"to_labels: y_hat has one number per example, read as the probability of class 1, "
-                         f"but its values range from {lo:.3g} to {hi:.3g}, outside [0, 1]: these look like raw "
-                         f"scores (logits). Use model.predict(X), or to_labels(y_hat, logits=True), which "
-                         f"predicts class 1 where the score is >= 0.")
+        raise ShapeError(tr("to_labels: y_hat has one number per example, read as the probability of class 1, but its "
+                            "values range from {lo:.3g} to {hi:.3g}, outside [0, 1]: these look like raw scores "
+                            "(logits). Use model.predict(X), or to_labels(y_hat, logits=True), which predicts class "
+                            "1 where the score is >= 0.", lo=lo, hi=hi))
 
 
 def accuracy(y_hat, y, logits=False):
@@ -76,5 +77,5 @@ def confusion_matrix(y, y_pred, num_classes=None, logits=False):
     if num_classes is None:
         num_classes = int(max(y.max(initial=0), y_pred.max(initial=0))) + 1
     check_labels(y, num_classes, where="confusion_matrix")
-    check_labels(y_pred, num_classes, where="confusion_matrix (predictions)")
+    check_labels(y_pred, num_classes, where=tr("confusion_matrix (predictions)"))
     return np.bincount(y * num_classes + y_pred, minlength=num_classes ** 2).reshape(num_classes, num_classes)

@@ -4,6 +4,7 @@ import numpy as np
 from .errors import ShapeError
 from .layers import Linear, ReLU, Sigmoid, Tanh
 from . import functions as F
+from .i18n import tr
 
 __all__ = ["Sequential", "mlp"]
 
@@ -16,8 +17,9 @@ class Params(dict):
     """The dict that ``Sequential.params`` and ``.grads`` return: plain dict, with a helpful KeyError."""
 
     def __missing__(self, key):
-        raise KeyError(f"{key!r}: this model's parameters are named {', '.join(self) or '(none)'}. "
-                       f"The k-th layer that has parameters gets the number k, as in lesson 6: W1, b1, W2, ...")
+        raise KeyError(tr("{key!r}: this model's parameters are named {names}. The k-th layer that has parameters "
+                          "gets the number k, as in lesson 6: W1, b1, W2, ...", key=key,
+                          names=", ".join(self) or tr("(none)")))
 
 
 class Sequential:
@@ -38,13 +40,14 @@ class Sequential:
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
         if not layers:
-            raise ValueError("Sequential needs at least one layer, e.g. Sequential(Linear(784, 10)).")
+            raise ValueError(tr("Sequential needs at least one layer, e.g. Sequential(Linear(784, 10))."))
         for i, layer in enumerate(layers):
             if isinstance(layer, type):
-                raise TypeError(f"Sequential: item {i} is the class {layer.__name__}, not a layer: "
-                                f"write {layer.__name__}(...) with parentheses to make one.")
+                raise TypeError(tr("Sequential: item {i} is the class {layer}, not a layer: write {layer}(...) with "
+                                   "parentheses to make one.", i=i, layer=layer.__name__))
             if not hasattr(layer, "forward") or not hasattr(layer, "backward"):
-                raise TypeError(f"Sequential: item {i} ({layer!r}) is not a layer: it needs forward and backward.")
+                raise TypeError(tr("Sequential: item {i} ({layer!r}) is not a layer: it needs forward and backward.",
+                                   i=i, layer=layer))
         self.layers = list(layers)
 
     def _named(self, which):
@@ -127,14 +130,16 @@ def mlp(sizes, activation="relu", *, seed=0, dtype=np.float64, init=None):
     (or, for one output, BinaryCrossEntropy(from_logits=True)).
     """
     if isinstance(sizes, (int, np.integer)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"mlp(sizes): sizes must be a list of layer sizes, e.g. mlp([784, 100, 10]), but "
-                        f"{sizes!r} was given.")
+        raise TypeError(tr("mlp(sizes): sizes must be a list of layer sizes, e.g. mlp([784, 100, 10]), but {sizes!r} "
+                           "was given.", sizes=sizes))
     from .errors import check_count
-    sizes = [check_count(s, "every entry of sizes", where="mlp") for s in sizes]
+    sizes = [check_count(s, tr("every entry of sizes"), where="mlp") for s in sizes]
     if len(sizes) < 2:
-        raise ShapeError(f"mlp needs at least an input and an output size, e.g. [784, 10]; got {sizes}.")
+        raise ShapeError(tr("mlp needs at least an input and an output size, e.g. [784, 10]; got {sizes}.",
+                            sizes=sizes))
     if activation not in ACTIVATIONS:
-        raise ValueError(f"mlp: activation must be one of {list(ACTIVATIONS)}, got {activation!r}.")
+        raise ValueError(tr("mlp: activation must be one of {choices}, got {activation!r}.", choices=list(ACTIVATIONS),
+                            activation=activation))
     init = init or ("he" if activation == "relu" else "xavier")
     layers = []
     for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):

@@ -11,6 +11,7 @@ The checks of the arguments are at the end of this file.
 import numpy as np
 
 from .errors import ShapeError, check_rate
+from .i18n import tr
 
 __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 
@@ -34,7 +35,7 @@ class Optimizer:
             self.step(name, params[name], grads[name])
 
     def __init__(self, lr):
-        self.lr = check_rate(lr, "the learning rate lr", where=type(self).__name__, example=0.01)
+        self.lr = check_rate(lr, tr("the learning rate lr"), where=type(self).__name__, example=0.01)
         self.state = {}
         self.t = 0
 
@@ -138,12 +139,12 @@ def _checked(opt, params, grads):
     where = type(opt).__name__
     for name, d in (("params", params), ("grads", grads)):
         if not isinstance(d, dict):
-            raise TypeError(f"{where}.update(params, grads): {name} must be a dict of arrays, e.g. model.{name}, "
-                            f"but a {type(d).__name__} was given. For one array w write "
-                            f"update({{'w': w}}, {{'w': dw}}).")
+            raise TypeError(tr("{where}.update(params, grads): {name} must be a dict of arrays, e.g. model.{name}, "
+                               "but a {type} was given. For one array w write update({{'w': w}}, {{'w': dw}}).",
+                               where=where, name=name, type=type(d).__name__))
     if params.keys() != grads.keys():
-        raise ShapeError(f"{where}.update: params and grads must have the same keys; params has {sorted(params)}, "
-                         f"grads has {sorted(grads)}.")
+        raise ShapeError(tr("{where}.update: params and grads must have the same keys; params has {param_keys}, grads "
+                            "has {grad_keys}.", where=where, param_keys=sorted(params), grad_keys=sorted(grads)))
     for k, p in params.items():
         g = grads[k]
         if type(g) is np.ndarray and type(p) is np.ndarray and g.shape == p.shape and p.dtype.kind == "f":
@@ -152,16 +153,19 @@ def _checked(opt, params, grads):
             example = f"np.array({p!r}, dtype=float)" if isinstance(p, (list, tuple, int, float)) else "np.array(...)"
             if isinstance(p, list) and all(isinstance(v, float) for v in p):
                 example = f"np.array({p!r})"
-            raise ShapeError(f"{where}.update: the parameter {k!r} must be a float NumPy array, which the optimizer "
-                             f"changes in place, but a {type(p).__name__} was given. Make it an array before "
-                             f"training, e.g. params = {{{k!r}: {example}}}, and keep using that same array.")
+            raise ShapeError(tr("{where}.update: the parameter {k!r} must be a float NumPy array, which the optimizer "
+                                "changes in place, but a {type} was given. Make it an array before training, e.g. "
+                                "params = {{{k!r}: {example}}}, and keep using that same array.", where=where, k=k,
+                                type=type(p).__name__, example=example))
         if p.dtype.kind != "f":
-            raise ShapeError(f"{where}.update: the parameter {k!r} has dtype {p.dtype}; it must be a float array to "
-                             f"change in place (e.g. np.array(1.0), not np.array(1)).")
+            raise ShapeError(tr("{where}.update: the parameter {k!r} has dtype {dtype}; it must be a float array to "
+                                "change in place (e.g. np.array(1.0), not np.array(1)).", where=where, k=k,
+                                dtype=p.dtype))
         if not isinstance(g, np.ndarray) and isinstance(g, (float, int, np.number)):
             grads = {**grads, k: np.asarray(g)}   # a plain number is a fine gradient for a 0-d parameter
             g = grads[k]
         if not isinstance(g, np.ndarray) or p.shape != g.shape:
-            raise ShapeError(f"{where}.update: the gradient of {k!r} must be an array of the parameter's shape "
-                             f"{p.shape}, but it has shape {getattr(g, 'shape', type(g).__name__)}.")
+            raise ShapeError(tr("{where}.update: the gradient of {k!r} must be an array of the parameter's shape "
+                                "{shape}, but it has shape {grad_shape}.", where=where, k=k, shape=p.shape,
+                                grad_shape=getattr(g, "shape", type(g).__name__)))
     return grads

@@ -117,12 +117,12 @@ def describe(fig, text):
     from matplotlib.figure import Figure
     fig = getattr(fig, "figure", fig) if not isinstance(fig, Figure) else fig
     if not isinstance(fig, Figure):
-        raise TypeError(f"describe(fig, text): fig must be a matplotlib Figure (or Axes), but a "
-                        f"{type(fig).__name__} was given. Pass the figure a plotting function returned.")
+        raise TypeError(tr("describe(fig, text): fig must be a matplotlib Figure (or Axes), but a {type} was given. "
+                           "Pass the figure a plotting function returned.", type=type(fig).__name__))
     if not isinstance(text, str) or len(text.split()) < 4 or text.strip().lower().strip(".") in UNDESCRIBED \
             or text.lstrip().startswith("<Figure"):
-        raise ValueError(f"describe: text must say in words what the figure shows (at least four words, e.g. "
-                         f"'Loss falls from 2.30 to 0.10 in 8 epochs'), but {text!r} was given.")
+        raise ValueError(tr("describe: text must say in words what the figure shows (at least four words, e.g. 'Loss "
+                            "falls from 2.30 to 0.10 in 8 epochs'), but {text!r} was given.", text=text))
     setattr(fig, _TEXT, " ".join(text.split()))
     _show_descriptions()
 
@@ -240,7 +240,7 @@ def show_digits(images, labels=None, preds=None, ncols=10, size=1.0, cmap="gray_
     return fig
 
 
-def plot_history(history, ax=None, title="Training curves"):
+def plot_history(history, ax=None, title=None):
     """Loss (and accuracy, when recorded) per epoch: the training set solid, the validation set (the
     ``X_val``, ``y_val`` given to ``train``) dashed. Lesson 6.
 
@@ -249,12 +249,12 @@ def plot_history(history, ax=None, title="Training curves"):
       "loss" and optionally "epoch", "accuracy", "val_loss", "val_accuracy" (a list of only None is not drawn).
     - ax: axes to draw the loss into (then accuracy is not drawn). Default None: a new figure with the loss
       and, if recorded, the accuracy side by side.
-    - title: the figure's title.
+    - title: the figure's title (default None: "Training curves", in nnkit's language).
     Returns the matplotlib Figure. An empty history raises ValueError.
     """
     cols = history.as_dict() if hasattr(history, "as_dict") else dict(history)
     if not cols or not cols.get("loss"):
-        raise ValueError("plot_history: the history is empty; train for at least one epoch first.")
+        raise ValueError(tr("plot_history: the history is empty; train for at least one epoch first."))
     plt = _plt()
     epochs = cols.get("epoch") or list(range(1, len(cols["loss"]) + 1))
     has_acc = any(v is not None for v in cols.get("accuracy", []))
@@ -274,12 +274,12 @@ def plot_history(history, ax=None, title="Training curves"):
         if any(v is not None for v in cols.get("val_accuracy", [])):
             axes[1].plot(epochs, cols["val_accuracy"], **val_style)
         axes[1].set_xlabel(tr("epoch")); axes[1].set_ylabel(tr("accuracy")); axes[1].legend(); axes[1].grid(alpha=0.3)
-    fig.suptitle(title)
+    fig.suptitle(tr("Training curves") if title is None else title)
     fig.tight_layout()
     return fig
 
 
-def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix"):
+def plot_confusion_matrix(cm, ax=None, class_names=None, title=None):
     """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in. Lesson 6.
 
     Mistakes are shaded by count (white = none); the diagonal, the right answers, is grey with bold
@@ -288,12 +288,13 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     Inputs:
     - cm: (C, C) counts, cm[i, j] = number of examples of class i predicted as j (``confusion_matrix``).
     - ax: axes to draw into (default None: a new figure sized to C).
-    - class_names: C tick labels (default "0" ... "C-1"); title: the axes' title.
+    - class_names: C tick labels (default "0" ... "C-1"); title: the axes' title (default None: "Confusion matrix",
+      in nnkit's language).
     Returns the matplotlib Figure.
     """
     cm = check_array(cm, "cm", ndim=2, where="plot_confusion_matrix")
     if cm.shape[0] != cm.shape[1]:
-        raise ShapeError(f"plot_confusion_matrix: cm must be square (C, C), got {cm.shape}.")
+        raise ShapeError(tr("plot_confusion_matrix: cm must be square (C, C), got {shape}.", shape=cm.shape))
     C = len(cm)
     fig, ax = _fig_ax(ax, (0.62 * C + 1.4, 0.55 * C + 0.9))
     names = class_names or [str(i) for i in range(C)]
@@ -312,7 +313,7 @@ def plot_confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix
     ax.set_xticks(range(C)); ax.set_xticklabels(names)
     ax.set_yticks(range(C)); ax.set_yticklabels(names)
     ax.set_xlabel(tr("predicted")); ax.set_ylabel(tr("true"))
-    ax.set_title(title)
+    ax.set_title(tr("Confusion matrix") if title is None else title)
     fig.tight_layout()
     return fig
 
@@ -335,7 +336,8 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     from matplotlib.colors import ListedColormap
     X = check_array(X, "X", ndim=2, where="plot_decision_boundary")
     if X.shape[1] != 2:
-        raise ShapeError(f"plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {X.shape}.")
+        raise ShapeError(tr("plot_decision_boundary: X must have shape (N, 2) (points in the plane), got {shape}.",
+                            shape=X.shape))
     y = np.asarray(y)
     fig, ax = _fig_ax(ax, (5.5, 4.8))
     gx, gy, grid = _plane_grid(X, margin, resolution)
@@ -346,7 +348,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     for k in range(C):
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=s, color=colours[k], marker=MARKERS[k % len(MARKERS)],
-                   edgecolors="k", linewidths=0.4, label=f"class {k}")
+                   edgecolors="k", linewidths=0.4, label=tr("class {k}", k=k))
     ax.set_xlim(gx.min(), gx.max()); ax.set_ylim(gy.min(), gy.max())
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="best", framealpha=0.85)
@@ -355,7 +357,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     return fig
 
 
-def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is Δp times that pixel"):
+def plot_delta_rule(x, delta_p, ax=None, title="default"):
     """The weight change of one example as a grid: rows are pixels x (D,), columns are score changes Δp (C,). Lesson 4.
 
     Cell (i, j) is x_i Δp_j (code: ``np.outer(x, delta_p)``, shape (D, C)). The pixel values are written
@@ -364,7 +366,8 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     Inputs:
     - x: the pixel values of one example, flattened to (D,).
     - delta_p: the change of each score, flattened to (C,) (the axis label names them digits 0 ... 9).
-    - ax: axes to draw into (default None: a new figure sized to D and C); title: below the grid (None: none).
+    - ax: axes to draw into (default None: a new figure sized to D and C); title: below the grid (default:
+      "ΔW = outer(x, Δp): each row is Δp times that pixel", in nnkit's language; None: none).
     Returns the matplotlib Figure.
     """
     x = np.asarray(x, dtype=float).ravel()
@@ -384,6 +387,8 @@ def plot_delta_rule(x, delta_p, ax=None, title="ΔW = outer(x, Δp): each row is
     ax.xaxis.tick_top(); ax.xaxis.set_label_position("top")
     ax.set_xlabel(tr("Δp of digit 0 … 9")); ax.set_ylabel(tr("pixel"))
     fig.colorbar(im, ax=ax, fraction=0.05, label="ΔW")
+    if title == "default":
+        title = tr("ΔW = outer(x, Δp): each row is Δp times that pixel")
     if title:
         ax.set_title(title, pad=12, y=-0.12)
     fig.tight_layout()
@@ -439,7 +444,8 @@ def plot_pixel_weights(W, shape=(4, 3), titles=None, cmap="RdBu_r", ncols=10):
     """
     W = np.asarray(W, dtype=float)
     if W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
-        raise ShapeError(f"plot_pixel_weights: W must have shape ({shape[0] * shape[1]}, C), got {W.shape}.")
+        raise ShapeError(tr("plot_pixel_weights: W must have shape ({pixels}, C), got {W_shape}.",
+                            pixels=shape[0] * shape[1], W_shape=W.shape))
     plt = _plt()
     C = W.shape[1]
     ncols = max(1, min(ncols, C))
@@ -482,11 +488,11 @@ def plot_sigmoid_clouds(X, y, w, b, ax=None, title=None):
     for k, (colour, marker) in enumerate(((OKABE_ITO[0], "o"), (OKABE_ITO[1], "^"))):
         pick = y == k
         ax.scatter(X[pick, 0], X[pick, 1], s=16, color=colour, marker=marker, edgecolors="k", linewidths=0.3,
-                   label=f"class {k}")
+                   label=tr("class {k}", k=k))
     ax.set_xlim(gx.min(), gx.max()); ax.set_ylim(gy.min(), gy.max())
     ax.set_xlabel("x₁"); ax.set_ylabel("x₂")
     ax.legend(loc="upper left", framealpha=0.85)
-    fig.colorbar(cs, ax=ax, label="P(class 1)", fraction=0.046)
+    fig.colorbar(cs, ax=ax, label=tr("P(class 1)"), fraction=0.046)
     if title:
         ax.set_title(title)
     return fig
@@ -552,8 +558,8 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
     ys = [p[1] for p in pos.values()]
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.axis("off")
-    ax.text(0.0, -0.02, "yellow: inputs   blue: computed   thick orange border: the output", transform=ax.transAxes,
-            fontsize=12, va="top")
+    ax.text(0.0, -0.02, tr("yellow: inputs   blue: computed   thick orange border: the output"),
+            transform=ax.transAxes, fontsize=12, va="top")
     if title:
         ax.set_title(title, fontsize=14)
     describe(fig, _graph_text(nodes, edges, show_grad))
@@ -562,7 +568,7 @@ def draw_graph(root, ax=None, show_grad=True, title=None):
 
 def _graph_text(nodes, edges, show_grad):
     """draw_graph's picture in words: every node in the order it was computed, then the gradients."""
-    names = [n.label or f"node {i + 1}" for i, n in enumerate(nodes)]
+    names = [n.label or tr("node {number}", number=i + 1) for i, n in enumerate(nodes)]
     steps = []
     for i, n in enumerate(nodes):
         parents = [names[j] for j, k in edges if k == i]
@@ -573,11 +579,11 @@ def _graph_text(nodes, edges, show_grad):
         else:
             made = ""
         steps.append(f"{names[i]}{made} = {n.data:.4g}")
-    text = (f"Computation graph of {len(nodes)} values, inputs on the left, the output {names[-1]} on the right: "
-            + "; ".join(steps) + ".")
+    text = tr("Computation graph of {n} values, inputs on the left, the output {output} on the right: {steps}.",
+              n=len(nodes), output=names[-1], steps="; ".join(steps))
     if show_grad:
-        text += f" Gradients d{names[-1]}/d(node): " + ", ".join(f"{names[i]} {n.grad:.4g}"
-                                                            for i, n in enumerate(nodes)) + "."
+        grads = ", ".join(f"{names[i]} {n.grad:.4g}" for i, n in enumerate(nodes))
+        text += tr(" Gradients d{output}/d(node): {grads}.", output=names[-1], grads=grads)
     return text
 
 
@@ -595,9 +601,9 @@ def draw_network(sizes, names=None, max_shown=6, ax=None):
     """
     sizes = [int(n) for n in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, 10], "
-                         f"but {sizes} was given.")
-    names = names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
+        raise ValueError(tr("draw_network: sizes must list at least two layer sizes of 1 or more, e.g. [784, 100, "
+                            "10], but {sizes} was given.", sizes=sizes))
+    names = names or ([tr("input")] + [tr("hidden")] * (len(sizes) - 2) + [tr("output")])
     fig, ax = _fig_ax(ax, (2.3 * len(sizes) + 0.6, 3.9))
     columns = []
     for k, n in enumerate(sizes):
@@ -620,8 +626,9 @@ def draw_network(sizes, names=None, max_shown=6, ax=None):
         ax.text(k, -1.35, f"{names[k]}\n{n}", ha="center", va="top", fontsize=13)
     ax.set_xlim(-0.6, len(sizes) - 0.4); ax.set_ylim(-1.9, 1.2); ax.axis("off")
     weights = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-    describe(fig, f"A feed-forward network drawn as columns of neurons, left to right: "
-                  + ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
-                  + f" (at most {max_shown} neurons drawn per layer). A line joins every neuron of a layer to every "
-                  f"neuron of the next: fully connected (Dense) layers, {weights:,} weights and biases in all.")
+    layers = ", ".join(f"{name} ({n})" for name, n in zip(names, sizes))
+    describe(fig, tr("A feed-forward network drawn as columns of neurons, left to right: {layers} (at most "
+                     "{max_shown} neurons drawn per layer). A line joins every neuron of a layer to every neuron of "
+                     "the next: fully connected (Dense) layers, {weights:,} weights and biases in all.", layers=layers,
+                     max_shown=max_shown, weights=weights))
     return fig

@@ -11,6 +11,7 @@ settles into it. Starting small and climbing (warm-up) lets Adam's first, rough 
 gradients settle before the steps grow large.
 """
 from .errors import check_rate
+from .i18n import tr
 
 __all__ = ["OneCycle"]
 
@@ -31,9 +32,9 @@ class OneCycle:
 
     def __init__(self, peak_lr, warmup=0.2, start=0.1, end=0.0):
         self.peak_lr = check_rate(peak_lr, "peak_lr", where="OneCycle", example=3e-3)
-        self.warmup = _fraction(warmup, "warmup", "of training spent climbing", below_one=True)
-        self.start = _fraction(start, "start", "of peak_lr at the first step")
-        self.end = _fraction(end, "end", "of peak_lr at the last step")
+        self.warmup = _fraction(warmup, "warmup", tr("of training spent climbing"), below_one=True)
+        self.start = _fraction(start, "start", tr("of peak_lr at the first step"))
+        self.end = _fraction(end, "end", tr("of peak_lr at the last step"))
 
     def __call__(self, progress):
         if progress < self.warmup:
@@ -46,9 +47,9 @@ class OneCycle:
 
 def _fraction(value, name, what, below_one=False):
     """A number from 0 to 1 (below 1 if ``below_one``), or a TypeError/ValueError saying what was expected."""
-    allowed = "from 0 up to, but not including, 1" if below_one else "from 0 to 1"
-    advice = f"OneCycle: {name} is the fraction {what}, a number {allowed}, but {value!r} was given. " \
-             f"For example OneCycle(3e-3, warmup=0.2, start=0.1, end=0.0)."
+    allowed = tr("from 0 up to, but not including, 1") if below_one else tr("from 0 to 1")
+    advice = tr("OneCycle: {name} is the fraction {what}, a number {allowed}, but {value!r} was given. For example "
+                "OneCycle(3e-3, warmup=0.2, start=0.1, end=0.0).", name=name, what=what, allowed=allowed, value=value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(advice)
     if not (0 <= value < 1 or (value == 1 and not below_one)):

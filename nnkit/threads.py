@@ -18,6 +18,8 @@ import os
 
 import numpy as np   # noqa: F401  (loads NumPy's OpenBLAS, so that there is something to limit)
 
+from .i18n import tr
+
 __all__ = ["blas_threads"]
 
 _USER_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
@@ -42,7 +44,7 @@ def blas_threads(n=None):
         counts = [info["num_threads"] for info in threadpool_info() if info.get("user_api") == "blas"]
         return max(counts) if counts else None
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"blas_threads(n): n must be a whole number >= 1, but {n!r} was given.")
+        raise ValueError(tr("blas_threads(n): n must be a whole number >= 1, but {n!r} was given.", n=n))
     threadpool_limits(n, user_api="blas")
     return n
 

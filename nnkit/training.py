@@ -10,6 +10,7 @@ from .errors import (ShapeError, TrainingDiverged, check_array, check_count, che
                      check_same_rows)
 from .losses import SoftmaxCrossEntropy, BinaryCrossEntropy
 from .metrics import to_labels
+from .i18n import tr
 
 __all__ = ["train", "evaluate", "minibatches", "History"]
 
@@ -66,8 +67,8 @@ def _is_classifier(loss):
 def _check_seed(seed, where):
     if not (isinstance(seed, (int, np.integer, np.random.Generator)) and not isinstance(seed, bool)) \
             or (not isinstance(seed, np.random.Generator) and seed < 0):
-        raise TypeError(f"{where}: seed must be a whole number >= 0 (or a np.random.Generator), but {seed!r} was "
-                        f"given. The same seed gives the same order of examples every time.")
+        raise TypeError(tr("{where}: seed must be a whole number >= 0 (or a np.random.Generator), but {seed!r} was "
+                           "given. The same seed gives the same order of examples every time.", where=where, seed=seed))
 
 
 def _check_inputs(model, loss, X, y, where):
@@ -79,15 +80,21 @@ def _check_inputs(model, loss, X, y, where):
     y = check_array(y, "y", where=where)
     check_same_rows(X, y, where=where)
     # Labels or targets are small next to X: check them now. X is checked only if a loss comes out NaN.
-    check_finite(y, "y", where, what=f"the {'training' if where == 'train' else 'evaluation'} labels or targets")
+    what = tr("the training labels or targets") if where == "train" else tr("the evaluation labels or targets")
+    check_finite(y, "y", where, what=what)
     return X, y
 
 
 def _blame_the_data(X, y, names, where, what):
     """Called when a loss came out NaN or infinite: if the data holds NaN or inf, say so, naming it.
     (Checked only then, so that a healthy run pays nothing for the check.)"""
-    check_finite(X, names[0], where, what=f"the {what} inputs")
-    check_finite(y, names[1], where, what=f"the {what} labels or targets")
+    inputs, labels = {
+        "training": (tr("the training inputs"), tr("the training labels or targets")),
+        "validation": (tr("the validation inputs"), tr("the validation labels or targets")),
+        "evaluation": (tr("the evaluation inputs"), tr("the evaluation labels or targets")),
+    }[what]
+    check_finite(X, names[0], where, what=inputs)
+    check_finite(y, names[1], where, what=labels)
 
 
 def _count_correct(loss, out, yb):
@@ -168,23 +175,25 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
     X = check_array(X, "X", ndim=2, where="train")
     check_object(optimizer, "optimizer", "optimizer", "train", example="lr=0.01")
     if not hasattr(model, "params") or not hasattr(model, "grads"):
-        raise TypeError(f"train: model must have params and grads (like a Sequential), but {model!r} has not. "
-                        f"Wrap your layers: Sequential(layer1, layer2, ...).")
+        raise TypeError(tr("train: model must have params and grads (like a Sequential), but {model!r} has not. Wrap "
+                           "your layers: Sequential(layer1, layer2, ...).", model=model))
     if (X_val is None) != (y_val is None):
-        raise ValueError("train: give both X_val and y_val, or neither.")
+        raise ValueError(tr("train: give both X_val and y_val, or neither."))
     if X_val is not None:
         X_val = check_array(X_val, "X_val", ndim=2, where="train")
         y_val = check_finite(check_array(y_val, "y_val", where="train"), "y_val", "train",
-                             what="the validation labels or targets")
+                             what=tr("the validation labels or targets"))
         check_same_rows(X_val, y_val, where="train (X_val, y_val)")
         if X_val.shape[1] != X.shape[1]:
-            raise ShapeError(f"train: X_val must have {X.shape[1]} columns like X, but it has shape {X_val.shape}.")
+            raise ShapeError(tr("train: X_val must have {columns} columns like X, but it has shape {shape}.",
+                                columns=X.shape[1], shape=X_val.shape))
     epochs = check_count(epochs, "epochs", where="train")
     batch_size = check_count(batch_size, "batch_size", where="train")
     _check_seed(seed, "train")
     if schedule is not None and not callable(schedule):
-        raise TypeError(f"train: schedule must be a function of the progress through training (0 to 1) that gives "
-                        f"the learning rate, such as nnkit.schedules.OneCycle(3e-3), but {schedule!r} was given.")
+        raise TypeError(tr("train: schedule must be a function of the progress through training (0 to 1) that gives "
+                           "the learning rate, such as nnkit.schedules.OneCycle(3e-3), but {schedule!r} was given.",
+                           schedule=schedule))
     classify = _is_classifier(loss)
     n = len(X)
     n_batches = math.ceil(n / batch_size)
@@ -251,13 +260,15 @@ def train(model, loss, optimizer, X, y, *, epochs=1, batch_size=100, seed=0, X_v
 
 def _diverged(L, optimizer, history, epoch, batch, n_batches, step):
     lr = getattr(optimizer, "lr", None)
-    hint = (f"The learning rate is probably too high (lr={lr:g}): each step overshoots, the "
-            f"numbers grow until they overflow. Try a smaller one, e.g. lr={lr / 10:g}."
-            if lr is not None else "The learning rate is probably too high.")
+    if lr is not None:
+        hint = tr("The learning rate is probably too high (lr={lr:g}): each step overshoots, the numbers grow until "
+                  "they overflow. Try a smaller one, e.g. lr={smaller:g}.", lr=lr, smaller=lr / 10)
+    else:
+        hint = tr("The learning rate is probably too high.")
     return TrainingDiverged(
-        f"Training stopped: the loss became {L} in epoch {epoch}, batch {batch} of {n_batches} "
-        f"(after {step} updates). {hint} Other causes: inputs that are not scaled to a small "
-        f"range (divide pixel values by 255), or a log of zero in a hand-written loss. The model's "
-        f"parameters were restored to where they were at the start of epoch {epoch}; "
-        f"the finished epochs are in error.history.",
+        tr("Training stopped: the loss became {loss} in epoch {epoch}, batch {batch} of {n_batches} (after {step} "
+           "updates). {hint} Other causes: inputs that are not scaled to a small range (divide pixel values by 255), "
+           "or a log of zero in a hand-written loss. The model's parameters were restored to where they were at the "
+           "start of epoch {epoch}; the finished epochs are in error.history.", loss=L, epoch=epoch, batch=batch,
+           n_batches=n_batches, step=step, hint=hint),
         history=history, epoch=epoch, step=step, loss=L)

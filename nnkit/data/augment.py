@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..errors import ShapeError, check_array
+from ..i18n import tr
 
 __all__ = ["random_shifts"]
 
@@ -12,11 +13,12 @@ def _square_images(images, where):
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:
-            raise ShapeError(f"{where}: rows of {images.shape[1]} pixels are not square images; "
-                             f"pass images of shape (N, H, W).")
+            raise ShapeError(tr("{where}: rows of {shape} pixels are not square images; pass images of shape (N, H, "
+                                "W).", where=where, shape=images.shape[1]))
         return images.reshape(len(images), side, side)
     if images.ndim != 3:
-        raise ShapeError(f"{where}: images must have shape (N, H, W) or (N, H*W), got {images.shape}.")
+        raise ShapeError(tr("{where}: images must have shape (N, H, W) or (N, H*W), got {shape}.", where=where,
+                            shape=images.shape))
     return images
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from ..i18n import tr
 
 __all__ = ["load_mnist", "read_idx", "mnist_files", "PACKAGE_DIR", "cache_dir", "FILES", "MIRRORS"]
 
@@ -81,19 +82,21 @@ def read_idx(data, name="IDX file"):
     or uint8 labels (N,). Bytes that are not one whole IDX file raise a DataError.
     """
     if len(data) < 4:
-        raise DataError(f"{name} is too short to be an IDX file ({len(data)} bytes).")
+        raise DataError(tr("{name} is too short to be an IDX file ({size} bytes).", name=name, size=len(data)))
     zero, code, ndim = struct.unpack(">HBB", data[:4])
     if zero != 0 or code not in _IDX_DTYPES or ndim == 0:
-        raise DataError(f"{name} does not start with an IDX header (bytes {data[:4].hex()}); it is not an MNIST file.")
+        raise DataError(tr("{name} does not start with an IDX header (bytes {hex}); it is not an MNIST file.",
+                           name=name, hex=data[:4].hex()))
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise DataError(f"{name} is truncated inside its header.")
+        raise DataError(tr("{name} is truncated inside its header.", name=name))
     shape = struct.unpack(f">{ndim}I", data[4:header])
     dtype = np.dtype(_IDX_DTYPES[code])
     expected = header + int(np.prod(shape)) * dtype.itemsize
     if len(data) != expected:
-        raise DataError(f"{name} should hold {expected:,} bytes for shape {shape}, but it holds {len(data):,}: "
-                        f"the file is truncated or damaged.")
+        raise DataError(tr("{name} should hold {expected:,} bytes for shape {shape}, but it holds {size:,}: the "
+                           "file is truncated or damaged.", name=name, expected=expected, shape=shape,
+                           size=len(data)))
     return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
 
@@ -111,10 +114,10 @@ def _content_sha256(arr):
 
 def _what_to_do(path):
     if Path(path).parent == PACKAGE_DIR:
-        return ("This file ships with the course: restore it with `git checkout -- nnkit/data/mnist` "
-                "(or reinstall nnkit), or delete it and run again: nnkit will then download and verify a "
-                f"fresh copy into {cache_dir() / 'mnist'}.")
-    return f"Delete {path} and run again: nnkit will download and verify a fresh copy."
+        return tr("This file ships with the course: restore it with `git checkout -- nnkit/data/mnist` (or "
+                  "reinstall nnkit), or delete it and run again: nnkit will then download and verify a fresh copy "
+                  "into {folder}.", folder=cache_dir() / "mnist")
+    return tr("Delete {path} and run again: nnkit will download and verify a fresh copy.", path=path)
 
 
 def _decompress_and_verify(raw, spec, source, advice):
@@ -126,12 +129,12 @@ def _decompress_and_verify(raw, spec, source, advice):
         unzip = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         data = unzip.decompress(raw, expected + 1)
     except zlib.error as exc:
-        raise DataError(f"The MNIST file {source} is corrupted or truncated: it cannot be decompressed "
-                        f"({exc}). {advice}") from None
+        raise DataError(tr("The MNIST file {source} is corrupted or truncated: it cannot be decompressed ({exc}). "
+                           "{advice}", source=source, exc=exc, advice=advice)) from None
     if hashlib.sha256(data).hexdigest() != spec.sha256 or hashlib.md5(data).hexdigest() != spec.md5:
-        raise DataError(f"The MNIST file {source} is corrupted or truncated: the SHA-256 checksum of its "
-                        f"content does not match the original ({len(data):,} bytes decompressed, "
-                        f"{len(raw):,} compressed). {advice}")
+        raise DataError(tr("The MNIST file {source} is corrupted or truncated: the SHA-256 checksum of its content "
+                           "does not match the original ({size:,} bytes decompressed, {compressed:,} compressed). "
+                           "{advice}", source=source, size=len(data), compressed=len(raw), advice=advice))
     return data
 
 
@@ -166,7 +169,8 @@ def _download(spec, dest, mirrors=None, timeout=30):
         try:
             _decompress_and_verify(data, spec, url, "")
         except DataError:
-            errors.append(f"{url}: the downloaded file is not the original (wrong SHA-256 checksum of its content)")
+            errors.append(tr("{url}: the downloaded file is not the original (wrong SHA-256 checksum of its content)",
+                             url=url))
             continue
         try:
             dest.mkdir(parents=True, exist_ok=True)
@@ -175,14 +179,14 @@ def _download(spec, dest, mirrors=None, timeout=30):
                 fh.write(data)
             os.replace(tmp, dest / fname)
         except OSError as exc:
-            raise DataError(f"The MNIST file {fname} was downloaded but could not be saved in {dest} "
-                            f"({exc.strerror}). Set NNKIT_CACHE_DIR to a folder you can write to.") from None
+            raise DataError(tr("The MNIST file {fname} was downloaded but could not be saved in {dest} ({strerror}). "
+                               "Set NNKIT_CACHE_DIR to a folder you can write to.", fname=fname, dest=dest,
+                               strerror=exc.strerror)) from None
         return dest / fname
-    raise DataError(
-        f"The MNIST file {fname} is not on this machine and could not be downloaded:\n  "
-        + "\n  ".join(errors)
-        + f"\nWhat to do: connect to the internet and run again, or copy the four MNIST .gz files "
-          f"(from the course repository's nnkit/data/mnist/ folder) into {dest}.")
+    raise DataError(tr("The MNIST file {fname} is not on this machine and could not be downloaded:\n  {errors}\nWhat "
+                       "to do: connect to the internet and run again, or copy the four MNIST .gz files (from the "
+                       "course repository's nnkit/data/mnist/ folder) into {dest}.", fname=fname,
+                       errors="\n  ".join(errors), dest=dest))
 
 
 def mnist_files(data_dir=None, download=True):
@@ -202,9 +206,9 @@ def mnist_files(data_dir=None, download=True):
         found = next((d / spec.name for d in dirs if (d / spec.name).is_file()), None)
         if found is None:
             if not download:
-                raise DataError(f"The MNIST file {spec.name} is missing from {', '.join(map(str, dirs))} and "
-                                f"download=False. Copy the course's nnkit/data/mnist/*.gz files there, or call "
-                                f"load_mnist(download=True).")
+                raise DataError(tr("The MNIST file {name} is missing from {folders} and download=False. Copy the "
+                                   "course's nnkit/data/mnist/*.gz files there, or call load_mnist(download=True).",
+                                   name=spec.name, folders=', '.join(map(str, dirs))))
             found = _download(spec, dirs[-1])
         paths[key] = found
     return paths
@@ -244,7 +248,8 @@ def _load_one(path, spec):
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror}. {_what_to_do(path)}") from None
+        raise DataError(tr("Could not read {path}: {strerror}. {what_to_do}", path=path, strerror=exc.strerror,
+                           what_to_do=_what_to_do(path))) from None
     npy = cache_dir() / "mnist" / f"{spec.sha256[:16]}.npy"
     if hashlib.sha256(raw).hexdigest() == spec.gz_sha256:
         arr = _read_cache(npy, spec)
@@ -253,7 +258,8 @@ def _load_one(path, spec):
     data = _decompress_and_verify(raw, spec, path.name, _what_to_do(path))
     arr = read_idx(data, path.name)
     if arr.shape != spec.shape or arr.dtype != np.uint8:    # cannot happen with a matching checksum
-        raise DataError(f"{path.name} holds an array of shape {arr.shape}, expected {spec.shape}. {_what_to_do(path)}")
+        raise DataError(tr("{name} holds an array of shape {shape}, expected {expected}. {what_to_do}", name=path.name,
+                           shape=arr.shape, expected=spec.shape, what_to_do=_what_to_do(path)))
     _write_cache(npy, arr)
     return arr
 
@@ -276,7 +282,8 @@ def _fingerprint(paths):
         try:
             sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         except OSError as exc:
-            raise DataError(f"Could not read {path}: {exc.strerror}. {_what_to_do(path)}") from None
+            raise DataError(tr("Could not read {path}: {strerror}. {what_to_do}", path=path, strerror=exc.strerror,
+                               what_to_do=_what_to_do(path))) from None
         out.append((key, str(path), sha))
     return tuple(out)
 
@@ -300,19 +307,20 @@ def load_mnist(flatten=False, normalize=False, dtype=np.float32, data_dir=None, 
     """
     for name, value in (("flatten", flatten), ("normalize", normalize), ("download", download)):
         if not (isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1))):
-            raise TypeError(f"load_mnist: {name} must be True or False, but {value!r} was given. "
-                            f"Arguments after the first are best given by name, e.g. load_mnist(flatten=True).")
+            raise TypeError(tr("load_mnist: {name} must be True or False, but {value!r} was given. Arguments after "
+                               "the first are best given by name, e.g. load_mnist(flatten=True).", name=name,
+                               value=value))
     try:
         dtype = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"load_mnist: dtype must be a NumPy float type such as np.float32, but {dtype!r} "
-                        f"was given.") from None
+        raise TypeError(tr("load_mnist: dtype must be a NumPy float type such as np.float32, but {dtype!r} was given.",
+                           dtype=dtype)) from None
     if normalize and dtype.kind != "f":
-        raise TypeError(f"load_mnist: normalize=True gives pixels between 0 and 1, which need a float dtype, "
-                        f"but dtype={dtype} was given. Use dtype=np.float32 (the default) or np.float64.")
+        raise TypeError(tr("load_mnist: normalize=True gives pixels between 0 and 1, which need a float dtype, but "
+                           "dtype={dtype} was given. Use dtype=np.float32 (the default) or np.float64.", dtype=dtype))
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
-        raise TypeError(f"load_mnist: data_dir must be a folder path (str or Path), but a "
-                        f"{type(data_dir).__name__} was given.")
+        raise TypeError(tr("load_mnist: data_dir must be a folder path (str or Path), but a {type} was given.",
+                           type=type(data_dir).__name__))
     paths = mnist_files(None if data_dir is None else Path(data_dir).resolve(), download)
     d = _load_all(_fingerprint(paths))
     out = []

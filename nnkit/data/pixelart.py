@@ -9,6 +9,7 @@ from collections import deque
 import numpy as np
 
 from ..errors import ShapeError, check_array
+from ..i18n import tr
 
 __all__ = ["PIXEL_TEMPLATES", "pixel_digits", "mnist_as_pixel_art", "parse_pixel_art", "count_holes"]
 
@@ -39,7 +40,8 @@ def parse_pixel_art(drawing):
     """
     rows = drawing.split()
     if not rows or len({len(r) for r in rows}) != 1 or set("".join(rows)) - set("#."):
-        raise ValueError(f"parse_pixel_art: expected rows of equal length made of '#' and '.', got {drawing!r}.")
+        raise ValueError(tr("parse_pixel_art: expected rows of equal length made of '#' and '.', got {drawing!r}.",
+                            drawing=drawing))
     return np.array([[ch == "#" for ch in row] for row in rows], dtype=np.int64)
 
 
@@ -67,12 +69,13 @@ def pixel_digits(size="4x3", copies=1, noise=0.0, seed=0):
     edges).
     """
     if size not in PIXEL_TEMPLATES:
-        raise ValueError(f"pixel_digits: size must be one of {sorted(PIXEL_TEMPLATES)}, got {size!r}.")
+        raise ValueError(tr("pixel_digits: size must be one of {choices}, got {size!r}.",
+                            choices=sorted(PIXEL_TEMPLATES), size=size))
     copies = int(copies)
     if copies < 1:
-        raise ValueError(f"pixel_digits: copies must be at least 1, got {copies}.")
+        raise ValueError(tr("pixel_digits: copies must be at least 1, got {copies}.", copies=copies))
     if not 0.0 <= noise <= 1.0:
-        raise ValueError(f"pixel_digits: noise is a probability between 0 and 1, got {noise}.")
+        raise ValueError(tr("pixel_digits: noise is a probability between 0 and 1, got {noise}.", noise=noise))
     T = PIXEL_TEMPLATES[size]
     X = np.repeat(T, copies, axis=0).astype(np.float64)
     y = np.repeat(np.arange(10), copies)
@@ -106,11 +109,13 @@ def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
     images = check_array(images, "images", ndim=3, where="mnist_as_pixel_art")
     if crop:
         if 2 * crop >= min(images.shape[1:]):
-            raise ShapeError(f"mnist_as_pixel_art: crop={crop} leaves nothing of images of shape {images.shape[1:]}.")
+            raise ShapeError(tr("mnist_as_pixel_art: crop={crop} leaves nothing of images of shape {shape}.",
+                                crop=crop, shape=images.shape[1:]))
         images = images[:, crop:-crop, crop:-crop]
     H, W = (int(s) for s in size)
     if H < 1 or W < 1 or H > images.shape[1] or W > images.shape[2]:
-        raise ShapeError(f"mnist_as_pixel_art: size must be between (1, 1) and {images.shape[1:]}, got {size}.")
+        raise ShapeError(tr("mnist_as_pixel_art: size must be between (1, 1) and {shape}, got {size}.",
+                            shape=images.shape[1:], size=size))
     x = images.astype(np.float64)
     if x.max(initial=0) > 1.0:
         x = x / 255.0
@@ -133,7 +138,7 @@ def count_holes(img):
     """
     img = np.asarray(img)
     if img.ndim != 2:
-        raise ShapeError(f"count_holes: img must be one 0/1 image (H, W), got shape {img.shape}.")
+        raise ShapeError(tr("count_holes: img must be one 0/1 image (H, W), got shape {shape}.", shape=img.shape))
     H, W = img.shape
     seen = np.zeros(img.shape, dtype=bool)
     holes = []

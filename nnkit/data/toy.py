@@ -5,6 +5,7 @@ Each returns ``X`` of shape (N, 2) and integer labels ``y`` of shape (N,), shuff
 import numpy as np
 
 from ..errors import check_count, check_rate
+from ..i18n import tr
 
 __all__ = ["two_clouds", "moons", "circles"]
 
@@ -15,8 +16,8 @@ def _check_n(n, name, minimum=2):
 
 def _check_seed(seed, name):
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"{name}: seed must be a whole number >= 0, but {seed!r} was given. The same seed gives "
-                        f"the same points every time, e.g. seed=0.")
+        raise TypeError(tr("{name}: seed must be a whole number >= 0, but {seed!r} was given. The same seed gives the "
+                           "same points every time, e.g. seed=0.", name=name, seed=seed))
 
 
 def _shuffle(X, y, rng):
@@ -39,7 +40,8 @@ def two_clouds(n=500, centers=((0.0, 0.0), (3.0, 2.0)), std=1.0, seed=0):
     _check_seed(seed, "two_clouds")
     centers = np.asarray(centers, dtype=float)
     if centers.shape != (2, 2):
-        raise ValueError(f"two_clouds: centers must be two (x, y) points, shape (2, 2); got {centers.shape}.")
+        raise ValueError(tr("two_clouds: centers must be two (x, y) points, shape (2, 2); got {shape}.",
+                            shape=centers.shape))
     rng = np.random.default_rng(seed)
     X = np.concatenate([rng.standard_normal((n, 2)) * std + centers[k] for k in (0, 1)])
     y = np.repeat(np.arange(2), n)
@@ -86,7 +88,8 @@ def circles(n=200, noise=0.1, factor=0.5, seed=0):
     noise = check_rate(noise, "noise", where="circles", low_inclusive=True, example=0.1)
     _check_seed(seed, "circles")
     if not isinstance(factor, (int, float, np.integer, np.floating)) or not 0 < factor < 1:
-        raise ValueError(f"circles: factor (inner radius / outer radius) must be between 0 and 1, got {factor}.")
+        raise ValueError(tr("circles: factor (inner radius / outer radius) must be between 0 and 1, got {factor}.",
+                            factor=factor))
     rng = np.random.default_rng(seed)
     n0 = n // 2
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)

@@ -19,6 +19,7 @@ import numpy as np
 from ..data import two_clouds
 from ..functions import sigmoid
 from . import _view
+from ..i18n import tr
 
 __all__ = ["LinearClassifierPlayground", "classifier_widget", "slider_limit"]
 
@@ -46,9 +47,10 @@ class LinearClassifierPlayground:
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
         if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),):
-            raise ValueError(f"expected X (N, 2) and y (N,), got {X.shape} and {y.shape}.")
+            raise ValueError(tr("expected X (N, 2) and y (N,), got {X_shape} and {y_shape}.", X_shape=X.shape,
+                                y_shape=y.shape))
         if not np.all((y == 0) | (y == 1)):
-            raise ValueError("labels y must be 0 or 1.")
+            raise ValueError(tr("labels y must be 0 or 1."))
         self.X, self.y = X, y.astype(np.int64)
         self.w = np.array([w1, w2], dtype=np.float64)
         self.b = float(b)
@@ -106,15 +108,17 @@ class LinearClassifierPlayground:
         the model is of them."""
         right = self._p_right()
         wrong = int(np.sum(right < 0.5))
-        return (f"{len(self.y)} points of two classes and the line w = ({self.w[0]:.2f}, {self.w[1]:.2f}), "
-                f"b = {self.b:.2f}: accuracy {self.accuracy():.1%} ({wrong} points on the wrong side of the "
-                f"50 % line); the model gives the right class {np.mean(right):.0%} on average, "
-                f"{np.min(right):.0%} at worst; loss {self.loss():.3f}.")
+        return tr("{n} points of two classes and the line w = ({w1:.2f}, {w2:.2f}), b = {b:.2f}: accuracy "
+                  "{accuracy:.1%} ({wrong} points on the wrong side of the 50 % line); the model gives the right class "
+                  "{mean:.0%} on average, {worst:.0%} at worst; loss {loss:.3f}.", n=len(self.y), w1=self.w[0],
+                  w2=self.w[1], b=self.b, accuracy=self.accuracy(), wrong=wrong, mean=np.mean(right),
+                  worst=np.min(right), loss=self.loss())
 
     def figure(self, ax=None):
         from ..plotting import plot_sigmoid_clouds, describe
-        title = (f"w = ({self.w[0]:.2f}, {self.w[1]:.2f}), b = {self.b:.2f}: accuracy {self.accuracy():.1%}\n"
-                 f"likelihood {self.likelihood():.1e} → loss {self.loss():.3f}")
+        title = tr("w = ({w1:.2f}, {w2:.2f}), b = {b:.2f}: accuracy {accuracy:.1%}\nlikelihood {likelihood:.1e} → "
+                   "loss {loss:.3f}", w1=self.w[0], w2=self.w[1], b=self.b, accuracy=self.accuracy(),
+                   likelihood=self.likelihood(), loss=self.loss())
         fig = plot_sigmoid_clouds(self.X, self.y, self.w, self.b, ax=ax, title=title)
         describe(fig, self.describe())
         return fig
@@ -155,7 +159,7 @@ def classifier_widget(w1=-1.0, w2=1.0, b=0.0, lr=0.5):
     lim = slider_limit(play.X, play.y, lr)
     sl = {k: W.FloatSlider(value=v, min=-lim, max=lim, step=0.05, description=k, continuous_update=False)
           for k, v in (("w1", w1), ("w2", w2), ("b", b))}
-    one, many = W.Button(description="one step"), W.Button(description="fit (200 steps)")
+    one, many = W.Button(description=tr("one step")), W.Button(description=tr("fit (200 steps)"))
     out = W.Output()
     busy = {"flag": False}
 

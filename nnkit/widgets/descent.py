@@ -7,7 +7,8 @@ slider moves. Everything lesson-specific (the best loss, the slider's range) is 
 import numpy as np
 
 from ..landscape import (least_squares_descent, least_squares_solution, descent_regime, stability_limit,
-                         plot_valley)
+                         plot_valley, regime_text)
+from ..i18n import tr
 from . import _view
 
 __all__ = ["DescentRun", "plot_descent", "descent_widget", "slider_range", "describe_run"]
@@ -69,18 +70,21 @@ def describe_run(run):
     where the loss went.
     """
     ratio = run.eta / run.limit
-    side = "below" if ratio < 1 else "above"
+    side = tr("below") if ratio < 1 else tr("above")
     finite = np.isfinite(run.losses)
     last = run.losses[finite][-1] if finite.any() else float("nan")
     steps = len(run.losses) - 1
     if run.regime == "diverging":
-        fate = f"the loss grows from {run.losses[0]:.3g} to {last:.3g} in {steps} steps: descent diverges"
+        fate = tr("the loss grows from {first:.3g} to {last:.3g} in {steps} steps: descent diverges",
+                  first=run.losses[0], last=last, steps=steps)
     else:
-        fate = (f"the loss falls from {run.losses[0]:.3g} to {last:.6g} in {steps} steps, "
-                f"{max(last - run.e_min, 0):.1e} above the best possible {run.e_min:.4g}")
-    return (f"Gradient descent with learning rate {run.eta:.4f}, {abs(1 - ratio):.1%} {side} the stability "
-            f"limit {run.limit:.6f}: {run.regime}. Left, the path of (w1, w2) across the loss valley's contour "
-            f"lines; right, {fate}.")
+        fate = tr("the loss falls from {first:.3g} to {last:.6g} in {steps} steps, {gap:.1e} above the best "
+                  "possible {best:.4g}", first=run.losses[0], last=last, steps=steps, gap=max(last - run.e_min, 0),
+                  best=run.e_min)
+    return tr("Gradient descent with learning rate {eta:.4f}, {distance:.1%} {side} the stability limit {limit:.6f}: "
+              "{regime}. Left, the path of (w1, w2) across the loss valley's contour lines; right, {fate}.",
+              eta=run.eta, distance=abs(1 - ratio), side=side, limit=run.limit, regime=regime_text(run.regime),
+              fate=fate)
 
 
 def plot_descent(run, every=None):
@@ -97,12 +101,13 @@ def plot_descent(run, every=None):
     import matplotlib.pyplot as plt
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.3), gridspec_kw={"width_ratios": [1.15, 1]})
     plot_valley(run.X, run.t, {f"η = {run.eta:.4f}": run.ws}, ax=a, max_steps=60,
-                title=f"the first {min(60, len(run.ws) - 1)} steps")
+                title=tr("the first {steps} steps", steps=min(60, len(run.ws) - 1)))
     gap = np.maximum(run.losses - run.e_min, 1e-16)
     b.semilogy(gap, color="#0072B2", lw=1.5)
     b.set_ylim(1e-8, 1e4)
-    b.set_xlabel("step"); b.set_ylabel("loss − best possible loss")
-    b.set_title(f"η = {run.eta:.4f}: {run.regime} (limit {run.limit:.6f})")
+    b.set_xlabel(tr("step")); b.set_ylabel(tr("loss − best possible loss"))
+    b.set_title(tr("η = {eta:.4f}: {regime} (limit {limit:.6f})", eta=run.eta, regime=regime_text(run.regime),
+                   limit=run.limit))
     b.grid(alpha=0.3)
     fig.tight_layout()
     from ..plotting import describe
@@ -123,7 +128,7 @@ def descent_widget(X, t, w0=(1.0, 1.0), steps=100, eta=0.01):
     run = DescentRun(X, t, w0, eta, steps)
     lo, hi, step = slider_range(run.X)
     slider = widgets.FloatSlider(value=eta, min=lo, max=hi, step=step, readout_format=".4f",
-                                 description="η", continuous_update=False, tooltip="learning rate η",
+                                 description="η", continuous_update=False, tooltip=tr("learning rate η"),
                                  layout=widgets.Layout(width="480px"))
     out = widgets.Output()
 

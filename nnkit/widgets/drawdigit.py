@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from . import _view
+from ..i18n import tr
 
 __all__ = ["preprocess", "DigitSketch", "draw_digit_widget", "plot_digit_probabilities", "grid_to_image",
            "EXAMPLE_SKETCHES"]
@@ -29,9 +30,10 @@ def _as_image(image):
     if img.ndim == 1 and img.size == 784:
         img = img.reshape(28, 28)
     if img.ndim != 2 or min(img.shape) < 2:
-        raise ShapeError(f"preprocess: expected a 2-D image (H, W), e.g. (28, 28), got shape {img.shape}.")
+        raise ShapeError(tr("preprocess: expected a 2-D image (H, W), e.g. (28, 28), got shape {shape}.",
+                            shape=img.shape))
     if not np.all(np.isfinite(img)):
-        raise ValueError("preprocess: the image contains NaN or infinite values.")
+        raise ValueError(tr("preprocess: the image contains NaN or infinite values."))
     top = img.max()
     return img / top if top > 1 else np.clip(img, 0, None)
 
@@ -110,7 +112,8 @@ def grid_to_image(grid):
     """
     grid = np.asarray(grid, dtype=np.float64)
     if grid.shape != (GRID, GRID):
-        raise ShapeError(f"grid_to_image: expected a ({GRID}, {GRID}) grid, got shape {grid.shape}.")
+        raise ShapeError(tr("grid_to_image: expected a ({GRID}, {GRID}) grid, got shape {shape}.", GRID=GRID,
+                            shape=grid.shape))
     img = np.kron(grid, np.ones((2, 2)))
     padded = np.pad(img, 1)
     blur = sum(padded[i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9.0
@@ -120,7 +123,7 @@ def grid_to_image(grid):
 def _parse_sketch(rows):
     g = np.array([[c == "#" for c in row] for row in rows], dtype=bool)
     if g.shape != (GRID, GRID):
-        raise ShapeError(f"a sketch needs {GRID} rows of {GRID} characters, got {g.shape}")
+        raise ShapeError(tr("a sketch needs {GRID} rows of {GRID} characters, got {shape}", GRID=GRID, shape=g.shape))
     return g
 
 
@@ -169,7 +172,7 @@ def _probabilities(model, image28):
         p = np.asarray(model(x))
     p = np.asarray(p, dtype=np.float64).reshape(-1)
     if p.shape != (10,):
-        raise ShapeError(f"the model must give 10 probabilities for one image, got shape {p.shape}.")
+        raise ShapeError(tr("the model must give 10 probabilities for one image, got shape {shape}.", shape=p.shape))
     return p
 
 
@@ -200,7 +203,8 @@ class DigitSketch:
     def set_grid(self, grid):
         grid = np.asarray(grid, dtype=bool)
         if grid.shape != (GRID, GRID):
-            raise ShapeError(f"DigitSketch.set_grid: expected ({GRID}, {GRID}), got {grid.shape}.")
+            raise ShapeError(tr("DigitSketch.set_grid: expected ({GRID}, {GRID}), got {shape}.", GRID=GRID,
+                                shape=grid.shape))
         self.grid = grid.copy()
 
     def clear(self):
@@ -246,7 +250,8 @@ def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None
         images = images.reshape(len(images), 28, 28)
     probs = np.asarray(probs, dtype=np.float64)
     if probs.shape != (len(images), 10):
-        raise ShapeError(f"plot_digit_probabilities: probs must have shape ({len(images)}, 10), got {probs.shape}.")
+        raise ShapeError(tr("plot_digit_probabilities: probs must have shape ({n}, 10), got {shape}.",
+                            n=len(images), shape=probs.shape))
     n = len(images)
     ncols = ncols or n
     nrows = int(np.ceil(n / ncols))
@@ -275,17 +280,20 @@ def plot_digit_probabilities(images, probs, labels=None, titles=None, ncols=None
         if c:
             ax_bar.set_yticklabels([])
         else:
-            ax_bar.set_ylabel("probability", fontsize=12)
+            ax_bar.set_ylabel(tr("probability"), fontsize=12)
     fig.tight_layout()
     from ..plotting import describe
     parts = []
     for k in range(n):
         first, second = np.argsort(probs[k])[::-1][:2]
-        head = (f"a {labels[k]}" if labels is not None else
-                (titles[k].split(":")[0] if titles is not None else f"image {k + 1}"))
-        parts.append(f"{head} read as {first} ({probs[k, first]:.0%}), runner-up {second} ({probs[k, second]:.0%})")
-    describe(fig, f"{n} digit images, each above a bar chart of the network's ten probabilities: "
-                  + "; ".join(parts) + ".")
+        if labels is not None:
+            head = tr("a {digit}", digit=labels[k])
+        else:
+            head = titles[k].split(":")[0] if titles is not None else tr("image {number}", number=k + 1)
+        parts.append(tr("{head} read as {first} ({p_first:.0%}), runner-up {second} ({p_second:.0%})", head=head,
+                        first=first, p_first=probs[k, first], second=second, p_second=probs[k, second]))
+    describe(fig, tr("{n} digit images, each above a bar chart of the network's ten probabilities: {parts}.", n=n,
+                     parts="; ".join(parts)))
     return fig
 
 
@@ -307,13 +315,18 @@ def draw_digit_widget(model, transform=None, start="7"):
     cell = W.Layout(width="20px", height="20px", padding="0", margin="0")
     buttons = []
     bars = [W.FloatProgress(value=0, min=0, max=1, description=str(d), layout=W.Layout(width="260px"),
-                            style={"description_width": "24px"}, tooltip=f"probability of {d}") for d in range(10)]
+                            style={"description_width": "24px"}, tooltip=tr("probability of {digit}", digit=d))
+            for d in range(10)]
     verdict = W.HTML()
     seen = W.Output()
 
     def paint(b, on):
         b.style.button_color = "#222222" if on else "#f4f4f4"
-        b.tooltip = f"row {b.cell[0] + 1}, column {b.cell[1] + 1}: {'drawn' if on else 'empty'}"
+        row, column = b.cell[0] + 1, b.cell[1] + 1
+        if on:
+            b.tooltip = tr("row {row}, column {column}: drawn", row=row, column=column)
+        else:
+            b.tooltip = tr("row {row}, column {column}: empty", row=row, column=column)
 
     def refresh():
         probs = sketch.probabilities()
@@ -321,19 +334,21 @@ def draw_digit_widget(model, transform=None, start="7"):
         for d, bar in enumerate(bars):
             bar.value = float(probs[d])
             bar.bar_style = "warning" if d == best else "info"
-        verdict.value = ("<b>draw a digit</b>" if best is None
-                         else f"<b>network says: {best}</b> ({probs[best]:.1%})")
+        verdict.value = (tr("<b>draw a digit</b>") if best is None
+                         else tr("<b>network says: {digit}</b> ({p:.1%})", digit=best, p=probs[best]))
         def what_it_sees():
             import matplotlib.pyplot as plt
             fig, ax = plt.subplots(figsize=(1.8, 2.0), dpi=100)
             ax.imshow(sketch.image(), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title("what it sees", fontsize=13); ax.axis("off")
+            ax.set_title(tr("what it sees"), fontsize=13); ax.axis("off")
             from ..plotting import describe
             ink = int(np.sum(sketch.image() > 0.5))
-            describe(fig, "What the network sees: the drawing cropped, scaled into a 20 x 20 box and centred "
-                          f"in 28 x 28 pixels ({ink} dark pixels); "
-                          + ("nothing drawn yet." if best is None else
-                             f"it reads it as {best} with probability {probs[best]:.0%}."))
+            if best is None:
+                reading = tr("nothing drawn yet.")
+            else:
+                reading = tr("it reads it as {digit} with probability {p:.0%}.", digit=best, p=probs[best])
+            describe(fig, tr("What the network sees: the drawing cropped, scaled into a 20 x 20 box and centred in 28 "
+                             "x 28 pixels ({ink} dark pixels); {reading}", ink=ink, reading=reading))
             return fig
         _view.redraw(seen, what_it_sees)
 
@@ -355,7 +370,7 @@ def draw_digit_widget(model, transform=None, start="7"):
     grid = W.GridBox(buttons, layout=W.Layout(grid_template_columns=f"repeat({GRID}, 20px)",
                                               grid_template_rows=f"repeat({GRID}, 20px)", grid_gap="1px",
                                               width=side, min_width=side, height=side))
-    clear = W.Button(description="clear", tooltip="erase the drawing")
+    clear = W.Button(description=tr("clear"), tooltip=tr("erase the drawing"))
 
     def on_clear(_):
         sketch.clear()

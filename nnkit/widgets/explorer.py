@@ -8,6 +8,7 @@ dropdowns and sliders, and a play button that animates the ball step by step.
 from ..landscape import LANDSCAPES, OPTIMIZERS as _OPTIMIZER_TABLE, descend, plot_optimizer_paths
 from ..plotting import describe
 from . import _view
+from ..i18n import tr
 
 __all__ = ["Explorer", "explorer_widget", "OPTIMIZERS", "LEARNING_RATES"]
 
@@ -37,13 +38,14 @@ class Explorer:
     def set(self, **values):
         for key, value in values.items():
             if key not in ("landscape", "w0", "lr", "optimizer", "steps"):
-                raise AttributeError(f"Explorer has no setting {key!r}")
+                raise AttributeError(tr("Explorer has no setting {key!r}", key=key))
             setattr(self, key, value)
         return self.update()
 
     def update(self):
         if self.landscape not in LANDSCAPES:
-            raise ValueError(f"Explorer: landscape must be one of {sorted(LANDSCAPES)}, got {self.landscape!r}")
+            raise ValueError(tr("Explorer: landscape must be one of {choices}, got {landscape!r}",
+                                choices=sorted(LANDSCAPES), landscape=self.landscape))
         self.path = descend(self.landscape, self.w0, self.lr, self.steps, self.optimizer)
         return self
 
@@ -52,8 +54,9 @@ class Explorer:
         land = LANDSCAPES[self.landscape]
         w = self.path[-1]
         if len(self.path) <= self.steps or abs(w) > 1e3:
-            return f"diverged: w ran off to {w:.3g}"
-        return f"after {self.steps} steps: w = {w:.4f}, E(w) = {land.E(w):.4f}, slope {land.dE(w):+.4f}"
+            return tr("diverged: w ran off to {w:.3g}", w=w)
+        return tr("after {steps} steps: w = {w:.4f}, E(w) = {E:.4f}, slope {slope:+.4f}", steps=self.steps, w=w,
+                  E=land.E(w), slope=land.dE(w))
 
     def frame(self, k):
         """The path up to step k (for the animation)."""
@@ -63,9 +66,10 @@ class Explorer:
         """The picture of steps 0..k in words (k: default all): settings, then where the ball went."""
         land = LANDSCAPES[self.landscape]
         shown = len(self.frame(self.steps if k is None else k)) - 1
-        where = "" if shown >= len(self.path) - 1 else f" Shown: the first {shown} steps."
-        return (f"{self.optimizer} with learning rate {self.lr:g} on {land.name}, from w0 = {self.w0:g}: "
-                f"{self.status}.{where}")
+        where = "" if shown >= len(self.path) - 1 else tr(" Shown: the first {shown} steps.", shown=shown)
+        return tr("{optimizer} with learning rate {lr:g} on {landscape}, from w0 = {w0:g}: {status}.{where}",
+                  optimizer=self.optimizer, lr=self.lr, landscape=land.name, w0=self.w0, status=self.status,
+                  where=where)
 
 
 def explorer_widget(**start):
@@ -81,16 +85,16 @@ def explorer_widget(**start):
     import ipywidgets as widgets
     ex = Explorer(**start)
     wide = {"description_width": "90px"}
-    land = widgets.Dropdown(options=list(LANDSCAPES), value=ex.landscape, description="landscape", style=wide)
-    w0 = widgets.FloatSlider(value=ex.w0, min=-1.5, max=1.2, step=0.05, description="start w₀",
+    land = widgets.Dropdown(options=list(LANDSCAPES), value=ex.landscape, description=tr("landscape"), style=wide)
+    w0 = widgets.FloatSlider(value=ex.w0, min=-1.5, max=1.2, step=0.05, description=tr("start w₀"),
                              continuous_update=False, style=wide)
     rates = sorted(set(LEARNING_RATES) | {float(ex.lr)})
     lr = widgets.SelectionSlider(options=rates, value=float(ex.lr), description="η", continuous_update=False,
-                                 style=wide, tooltip="learning rate η")
-    opt = widgets.Dropdown(options=OPTIMIZERS, value=ex.optimizer, description="optimizer", style=wide)
-    play = widgets.Play(value=ex.steps, min=0, max=ex.steps, step=1, interval=120, description="play",
-                        tooltip="play the walk step by step")
-    step = widgets.IntSlider(value=ex.steps, min=0, max=ex.steps, description="step", style=wide)
+                                 style=wide, tooltip=tr("learning rate η"))
+    opt = widgets.Dropdown(options=OPTIMIZERS, value=ex.optimizer, description=tr("optimizer"), style=wide)
+    play = widgets.Play(value=ex.steps, min=0, max=ex.steps, step=1, interval=120, description=tr("play"),
+                        tooltip=tr("play the walk step by step"))
+    step = widgets.IntSlider(value=ex.steps, min=0, max=ex.steps, description=tr("step"), style=wide)
     widgets.jslink((play, "value"), (step, "value"))
     out = widgets.Output()
 

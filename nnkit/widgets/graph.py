@@ -14,6 +14,7 @@ import ast
 
 from ..autodiff import Value
 from . import _view
+from ..i18n import tr
 
 __all__ = ["evaluate_expression", "ExpressionExplorer", "expression_widget", "EXAMPLES", "VARIABLES"]
 
@@ -35,20 +36,21 @@ def _check(expr):
     try:
         tree = ast.parse(expr, mode="eval")
     except SyntaxError as err:
-        raise ValueError(f"could not read the expression {expr!r}: {err.msg}") from None
+        raise ValueError(tr("could not read the expression {expr!r}: {msg}", expr=expr, msg=err.msg)) from None
     for node in ast.walk(tree):
         if not isinstance(node, _NODES):
-            raise ValueError(f"{type(node).__name__} is not allowed in an expression; use a, b, c, numbers, "
-                             f"+ - * / ** and .exp() .log() .tanh() .relu() .sigmoid().")
+            raise ValueError(tr("{type} is not allowed in an expression; use a, b, c, numbers, + - * / ** and .exp() "
+                                ".log() .tanh() .relu() .sigmoid().", type=type(node).__name__))
         if isinstance(node, ast.Name) and node.id not in VARIABLES:
-            raise ValueError(f"unknown name {node.id!r}: the variables are a, b and c.")
+            raise ValueError(tr("unknown name {name!r}: the variables are a, b and c.", name=node.id))
         if isinstance(node, ast.Attribute) and node.attr not in _METHODS:
-            raise ValueError(f"unknown method .{node.attr}(); use one of {sorted(_METHODS)}.")
+            raise ValueError(tr("unknown method .{attr}(); use one of {methods}.", attr=node.attr,
+                                methods=sorted(_METHODS)))
         if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Attribute) or node.args or node.keywords):
-            raise ValueError("only the methods .exp() .log() .tanh() .relu() .sigmoid() without arguments "
-                             "can be called.")
+            raise ValueError(tr("only the methods .exp() .log() .tanh() .relu() .sigmoid() without arguments can be "
+                                "called."))
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            raise ValueError(f"only numbers are allowed as constants, got {node.value!r}.")
+            raise ValueError(tr("only numbers are allowed as constants, got {value!r}.", value=node.value))
     return tree
 
 
@@ -94,7 +96,7 @@ class ExpressionExplorer:
     def set(self, expr=None, **values):
         unknown = set(values) - set(VARIABLES)
         if unknown:
-            raise ValueError(f"unknown variables {sorted(unknown)}; the variables are a, b and c.")
+            raise ValueError(tr("unknown variables {names}; the variables are a, b and c.", names=sorted(unknown)))
         new_expr = self.expr if expr is None else expr
         new_values = {**self.values, **{k: float(v) for k, v in values.items()}}
         self.out, self.leaves = evaluate_expression(new_expr, new_values)   # raises before changing anything
@@ -121,10 +123,10 @@ def expression_widget(expr=EXAMPLES["a neuron"], a=2.0, b=-3.0, c=10.0):
     """
     import ipywidgets as W
     explorer = ExpressionExplorer(expr, a, b, c)
-    w_expr = W.Text(value=expr, description="expression", continuous_update=False,
+    w_expr = W.Text(value=expr, description=tr("expression"), continuous_update=False,
                     layout=W.Layout(width="460px"), style={"description_width": "initial"})  # label not cut
-    w_pick = W.Dropdown(options=[("examples…", "")] + [(k, v) for k, v in EXAMPLES.items()], value="",
-                        description="", tooltip="example expressions")
+    w_pick = W.Dropdown(options=[(tr("examples…"), "")] + [(k, v) for k, v in EXAMPLES.items()], value="",
+                        description="", tooltip=tr("example expressions"))
     sliders = {k: W.FloatSlider(value=v, min=-5, max=5, step=0.1, description=k, continuous_update=False)
                for k, v in explorer.values.items()}
     message = W.HTML()

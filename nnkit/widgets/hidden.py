@@ -23,6 +23,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..model import ACTIVATIONS as _ACTIVATION_LAYERS, mlp
 from ..optimizers import SGD
 from . import _view
+from ..i18n import tr
 
 __all__ = ["fit_hidden_layer", "HiddenFit", "source_moons", "fit_source_recipe", "SourceFit", "HiddenLayerExplorer", "boundary_grid", "hidden_layer_widget",
            "DATASETS", "HIDDEN_SIZES", "ACTIVATIONS"]
@@ -152,7 +153,7 @@ def fit_source_recipe(X, y, num_hiddens, passes=20000, lr=0.01, reg=0.01, seed=0
     Returns a :class:`SourceFit` (weights, trace, training accuracy).
     """
     if init not in ("random", "zeros"):
-        raise ValueError(f"fit_source_recipe: init must be 'random' or 'zeros', got {init!r}.")
+        raise ValueError(tr("fit_source_recipe: init must be 'random' or 'zeros', got {init!r}.", init=init))
     X = np.asarray(X, dtype)
     y = np.asarray(y)
     N, rows = len(X), np.arange(len(X))
@@ -195,7 +196,8 @@ def _draw(fit, X, y, ax, resolution=120, legend=True):
     if not legend and ax.get_legend() is not None:
         ax.get_legend().remove()
     ax.set_xticks([]); ax.set_yticks([])
-    ax.set_title(f"{fit.num_hiddens} hidden: {fit.accuracy:.1%}", fontsize=16)
+    ax.set_title(tr("{num_hiddens} hidden: {accuracy:.1%}", num_hiddens=fit.num_hiddens, accuracy=fit.accuracy),
+                 fontsize=16)
 
 
 def boundary_grid(X, y, sizes=HIDDEN_SIZES, activation="tanh", lr=0.5, steps=3000, seed=0, ncols=4,
@@ -257,20 +259,22 @@ class HiddenLayerExplorer:
     def set(self, dataset=None, num_hiddens=None, activation=None, lr=None):
         if dataset is not None:
             if dataset not in DATASETS:
-                raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}.")
+                raise ValueError(tr("dataset must be one of {choices}, got {dataset!r}.", choices=sorted(DATASETS),
+                                    dataset=dataset))
             self.dataset = dataset
             self.X, self.y = DATASETS[dataset]()
         if num_hiddens is not None:
             if int(num_hiddens) < 1:
-                raise ValueError(f"num_hiddens must be at least 1, got {num_hiddens}.")
+                raise ValueError(tr("num_hiddens must be at least 1, got {num_hiddens}.", num_hiddens=num_hiddens))
             self.num_hiddens = int(num_hiddens)
         if activation is not None:
             if activation not in ACTIVATIONS:
-                raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
+                raise ValueError(tr("activation must be one of {choices}, got {activation!r}.",
+                                    choices=ACTIVATIONS, activation=activation))
             self.activation = activation
         if lr is not None:
             if not float(lr) > 0:
-                raise ValueError(f"lr must be positive, got {lr}.")
+                raise ValueError(tr("lr must be positive, got {lr}.", lr=lr))
             self.lr = float(lr)
         return self
 
@@ -287,21 +291,23 @@ class HiddenLayerExplorer:
         fit = self.fit()
         fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.2))
         _draw(fit, self.X, self.y, a, resolution=150)
-        a.set_title(f"{self.dataset}, {fit.num_hiddens} {fit.activation} units: {fit.accuracy:.1%} right",
-                    fontsize=13)
+        a.set_title(tr("{dataset}, {num_hiddens} {activation} units: {accuracy:.1%} right", dataset=self.dataset,
+                       num_hiddens=fit.num_hiddens, activation=fit.activation, accuracy=fit.accuracy), fontsize=13)
         b.plot(fit.losses)
-        b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("loss (log scale)")
+        b.set_yscale("log"); b.set_xlabel(tr("step")); b.set_ylabel(tr("loss (log scale)"))
         from matplotlib.ticker import LogLocator, NullFormatter
         b.yaxis.set_major_locator(LogLocator(base=10)); b.yaxis.set_minor_formatter(NullFormatter())
-        b.set_title(f"lr = {fit.lr:g}, final loss {fit.losses[-1]:.3g}", fontsize=13)
+        b.set_title(tr("lr = {lr:g}, final loss {loss:.3g}", lr=fit.lr, loss=fit.losses[-1]), fontsize=13)
         b.grid(alpha=0.3)
         fig.tight_layout()
         from ..plotting import describe
         right = int(round(fit.accuracy * len(self.y)))
-        describe(fig, f"{self.dataset}: one hidden layer of {fit.num_hiddens} {fit.activation} units, "
-                      f"{self.steps} steps at learning rate {fit.lr:g}. Left, its decision boundary gets "
-                      f"{right} of {len(self.y)} points right ({fit.accuracy:.1%}); right, the loss goes from "
-                      f"{fit.losses[0]:.3g} to {fit.losses[-1]:.3g}.")
+        describe(fig, tr("{dataset}: one hidden layer of {num_hiddens} {activation} units, {steps} steps at learning "
+                         "rate {lr:g}. Left, its decision boundary gets {right} of {n} points right ({accuracy:.1%}); "
+                         "right, the loss goes from {first:.3g} to {last:.3g}.", dataset=self.dataset,
+                         num_hiddens=fit.num_hiddens, activation=fit.activation, steps=self.steps, lr=fit.lr,
+                         right=right, n=len(self.y), accuracy=fit.accuracy, first=fit.losses[0],
+                         last=fit.losses[-1]))
         return fig
 
 
@@ -316,11 +322,11 @@ def hidden_layer_widget(dataset="moons", num_hiddens=3, activation="tanh", lr=0.
     import ipywidgets as W
     explorer = HiddenLayerExplorer(dataset, num_hiddens, activation, lr)
     full = {"description_width": "initial"}        # labels are never cut ("hidde…")
-    w_data = W.Dropdown(options=list(DATASETS), value=dataset, description="data", style=full)
-    w_h = W.SelectionSlider(options=list(HIDDEN_SIZES), value=num_hiddens, description="hidden units",
+    w_data = W.Dropdown(options=list(DATASETS), value=dataset, description=tr("data"), style=full)
+    w_h = W.SelectionSlider(options=list(HIDDEN_SIZES), value=num_hiddens, description=tr("hidden units"),
                             continuous_update=False, style=full)
-    w_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation", style=full)
-    w_lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.25, description="learning rate",
+    w_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description=tr("activation"), style=full)
+    w_lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.25, description=tr("learning rate"),
                             continuous_update=False, style=full)
     out = W.Output()
 

@@ -7,6 +7,8 @@ one button per pixel, painted black or white.
 """
 import numpy as np
 
+from ..i18n import tr
+
 __all__ = ["PixelGrid", "pixel_grid_widget", "plot_verdicts"]
 
 
@@ -40,7 +42,8 @@ class PixelGrid:
     def set_image(self, image):
         image = np.asarray(image)
         if image.shape != self.image.shape:
-            raise ValueError(f"PixelGrid: the image must have shape {self.image.shape}, got {image.shape}.")
+            raise ValueError(tr("PixelGrid: the image must have shape {expected}, got {shape}.",
+                                expected=self.image.shape, shape=image.shape))
         self.image = (image > 0).astype(np.int64)
         return self
 
@@ -56,8 +59,9 @@ class PixelGrid:
     def verdict(self):
         answer, reason = _answer(self.rule(self.image))
         if answer is None:
-            return "no ink: draw something"
-        return f"{self.who}: {answer}" + (f" ({reason})" if reason else "")
+            return tr("no ink: draw something")
+        who = tr("the rules say") if self.who == "the rules say" else self.who
+        return f"{who}: {answer}" + (f" ({reason})" if reason else "")
 
 
 def plot_verdicts(images, rule, titles=None, ncols=6):
@@ -84,7 +88,7 @@ def plot_verdicts(images, rule, titles=None, ncols=6):
         answer, _ = _answer(rule(images[i]))
         head = f"{titles[i]}\n" if titles else ""
         wrong = bool(titles) and titles[i][:1].isdigit() and str(answer) != titles[i][:1]
-        ax.set_title(f"{head}rules: {answer}", color="#D55E00" if wrong else "black",
+        ax.set_title(head + tr("rules: {answer}", answer=answer), color="#D55E00" if wrong else "black",
                      fontweight="bold" if wrong else "normal")
     fig.tight_layout()
     return fig
@@ -106,7 +110,11 @@ def pixel_grid_widget(rule, size=(8, 8), image=None, who="the rules say"):
 
     def paint(button, value):
         button.style.button_color = "black" if value else "white"
-        button.tooltip = f"row {button.cell[0] + 1}, column {button.cell[1] + 1}: {'black' if value else 'white'}"
+        row, column = button.cell[0] + 1, button.cell[1] + 1
+        if value:
+            button.tooltip = tr("row {row}, column {column}: black", row=row, column=column)
+        else:
+            button.tooltip = tr("row {row}, column {column}: white", row=row, column=column)
 
     def refresh():
         label.value = f"<b>{grid.verdict}</b>"
@@ -124,7 +132,7 @@ def pixel_grid_widget(rule, size=(8, 8), image=None, who="the rules say"):
             paint(b, grid.image[r, c])
             b.on_click(lambda button, r=r, c=c: on_click(button, r, c))
             buttons.append(b)
-    clear = widgets.Button(description="clear", tooltip="make every pixel white")
+    clear = widgets.Button(description=tr("clear"), tooltip=tr("make every pixel white"))
 
     def on_clear(_):
         grid.clear()
