@@ -300,12 +300,13 @@ def check_rate(value, name, where="", low=0.0, high=None, low_inclusive=False, h
     ok_high = high is None or (value <= high if high_inclusive else value < high)
     if not (np.isfinite(value) and ok_low and ok_high):
         if low == 0 and not low_inclusive:
-            rng = tr("positive")
+            rng = tr("a positive number")
         else:
-            rng = tr("at least {low:g}", low=low) if low_inclusive else tr("greater than {low:g}", low=low)
+            rng = (tr("a number of at least {low:g}", low=low) if low_inclusive
+                   else tr("a number greater than {low:g}", low=low))
         if high is not None:
             rng += tr(" and at most {high:g}", high=high) if high_inclusive else tr(" and below {high:g}", high=high)
-        raise ValueError(tr("{prefix}{name} must be a {rng} number, but {value!r} was given.{eg}", prefix=prefix,
+        raise ValueError(tr("{prefix}{name} must be {rng}, but {value!r} was given.{eg}", prefix=prefix,
                             name=name, rng=rng, value=value, eg=eg))
     return value
 

@@ -34,15 +34,20 @@ def _from_environment():
 
 
 def language():
-    """The language nnkit speaks now: "en" or "ja"."""
+    """The language nnkit speaks now. Lesson 1 on, in the Japanese edition (lessons/ja/).
+
+    Inputs: none (``set_language``'s choice, else NNKIT_LANG, else the locale). Returns "en" or "ja"."""
     lang = _chosen or _from_environment()
     return lang if lang in LANGUAGES else "en"
 
 
 def set_language(lang):
-    """Make nnkit speak ``lang`` ("en" or "ja") from now on in this Python session (messages, widget labels,
-    figure texts); with "ja", figures also get a font with Japanese characters (see nnkit.plotting). ``None``
-    goes back to the environment's choice (NNKIT_LANG, then the locale). Returns None."""
+    """Make nnkit speak ``lang`` from now on in this Python session: its messages, widget labels and figure
+    texts; with "ja", figures also get a font with Japanese characters (see nnkit.plotting). Lesson 1 on, in
+    the Japanese edition (the first code cell of every notebook in lessons/ja/ calls it).
+
+    Inputs: lang, "en", "ja", or None (back to the environment's choice: NNKIT_LANG, then the locale).
+    Returns None."""
     global _chosen
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(tr("set_language: the language must be one of {choices} (or None for the environment's), but "

@@ -70,8 +70,10 @@ class _OneWeightJapanese(logging.Filter):
 def use_japanese_font():
     """Register the Japanese font and add it to matplotlib's font family after DejaVu Sans (matplotlib's own):
     Latin letters, digits and symbols (x₁, −) look as in the English edition, and every character DejaVu Sans
-    lacks (kana, kanji) comes from IPAexGothic, glyph by glyph. Called by ``use_course_style`` and
-    ``nnkit.set_language`` when nnkit speaks Japanese. Returns the font's file path."""
+    lacks (kana, kanji) comes from IPAexGothic, glyph by glyph. Lesson 1 on, in the Japanese edition:
+    ``use_course_style`` and ``nnkit.set_language`` call it when nnkit speaks Japanese.
+
+    Inputs: none. Returns the font file's path (the IPAexGothic that the matplotlib-fontja package installs)."""
     from importlib.resources import files
     from matplotlib import font_manager
     plt = _plt()

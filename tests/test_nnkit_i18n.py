@@ -231,7 +231,7 @@ BAD_INPUTS = [
      "確かめるか、画像を X.reshape(len(X), -1) で平らにしてください。"),
     (lambda: nnkit.SGD(lr=-0.5),
      "SGD: the learning rate lr must be a positive number, but -0.5 was given. A usual value is 0.01.",
-     "SGD: 学習率 lr は数 (0 より大きい) でなければなりませんが、-0.5 が渡されました。よく使う値は 0.01 です。"),
+     "SGD: 学習率 lr は正の数でなければなりませんが、-0.5 が渡されました。よく使う値は 0.01 です。"),
     (lambda: nnkit.load_mnist(flatten="yes"),
      "load_mnist: flatten must be True or False, but 'yes' was given. Arguments after the first are best given by "
      "name, e.g. load_mnist(flatten=True).",
