@@ -73,8 +73,9 @@ for N, D, lam in [(12, 3, 0.5), (9, 4, 0.0), (3, 6, 2.0), (30, 2, 40.0)]:
     w = np.linalg.solve(X.T @ X + lam * np.eye(D), X.T @ t)
     # the bottom of E_lam: its gradient is zero there
     assert np.allclose(X.T @ (X @ w - t) + lam * w, 0, atol=1e-9)
-    _ri.append(Case((X, t, lam), w, N_("X of shape {X}, t of shape {t}, lam={lam}{note}", X=(N, D), t=(N,), lam=lam,
-                                       note=" (N < D)" if N < D else "")))
+    desc = (N_("X of shape {X}, t of shape {t}, lam={lam} (N < D)", X=(N, D), t=(N,), lam=lam) if N < D else
+            N_("X of shape {X}, t of shape {t}, lam={lam}", X=(N, D), t=(N,), lam=lam))
+    _ri.append(Case((X, t, lam), w, desc))
 
 TASKS = [Task("1. loss", "loss", 1, _lo, scalar=True),
          Task("2. gradient", "gradient", 2, _gr),

@@ -74,10 +74,10 @@ for D, steps, start in [(2, 5, "random"), (3, 12, "random"), (5, 30, "random"), 
     path = _line_search(A, p0, steps)
     e = 0.5 * np.einsum("kd,de,ke->k", path, A, path)
     assert np.all(np.diff(e) <= 1e-12)                      # never uphill
-    note = {"random": "", "eigen": N_(" (p0 along an eigenvector: the minimum in one step)"),
-            "zero": N_(" (p0 = 0, already the minimum)")}[start]
-    _ln.append(Case((A, p0, steps), path, N_("A of shape {A}, p0 of shape {p0}, steps={steps}{note}", A=(D, D), p0=(D,),
-                                             steps=steps, note=note), rtol=1e-6, atol=1e-9))
+    shapes = N_("A of shape {A}, p0 of shape {p0}, steps={steps}", A=(D, D), p0=(D,), steps=steps)
+    desc = {"random": shapes, "eigen": N_("{shapes} (p0 along an eigenvector: the minimum in one step)", shapes=shapes),
+            "zero": N_("{shapes} (p0 = 0, already the minimum)", shapes=shapes)}[start]
+    _ln.append(Case((A, p0, steps), path, desc, rtol=1e-6, atol=1e-9))
 
 TASKS = [Task("1. numerical_gradient", "numgrad_of_cubic", 2, _ng, shown="numerical_gradient"), Task("2. gd_path", "gd_path", 2, _gd),
          Task("3. momentum_path", "momentum_path", 2, _mo), Task("4. adam_path", "adam_path", 2, _ad),

@@ -73,16 +73,17 @@ for N, D in [(1, 2), (9, 4), (40, 3)]:
     g = _num(lambda v: _bce(X, y, v[:-1], v[-1]), np.r_[w, b])
     _bg.append(Case((X, y, w, b), (g[:-1], g[-1]), N_("X of shape {X}, y of shape {y}, w of shape {w}, b={b:.2f}",
                                                       X=(N, D), y=(N,), w=(D,), b=b), atol=1e-6, rtol=1e-5))
-for S, note in [(rng.normal(size=(6, 4)), ""),
-                (rng.normal(size=(1, 10)) * 5, ""),
-                (rng.normal(size=(3, 5)) * 50 + 1000, N_(", scores around 1000")),
-                (np.array([[800.0, -800.0, 0.0], [-1000.0, -1001.0, -1002.0]]),
-                 N_(", scores up to +-1000, right class far below the best"))]:
+for S, scores in [(rng.normal(size=(6, 4)), ""), (rng.normal(size=(1, 10)) * 5, ""),
+                  (rng.normal(size=(3, 5)) * 50 + 1000, "around"),
+                  (np.array([[800.0, -800.0, 0.0], [-1000.0, -1001.0, -1002.0]]), "far")]:
     y = rng.integers(0, S.shape[1], len(S))
     if len(S) == 2:
         y = np.array([1, 0])
-    _sc.append(Case((S, y), np.array(_ce(S, y)), N_("S of shape {S}{note}, y of shape {y}", S=S.shape, note=note,
-                                                    y=y.shape)))
+    desc = {"": N_("S of shape {S}, y of shape {y}", S=S.shape, y=y.shape),
+            "around": N_("S of shape {S}, scores around 1000, y of shape {y}", S=S.shape, y=y.shape),
+            "far": N_("S of shape {S}, scores up to +-1000, right class far below the best, y of shape {y}", S=S.shape,
+                      y=y.shape)}[scores]
+    _sc.append(Case((S, y), np.array(_ce(S, y)), desc))
 for C in (2, 7, 1000):
     _lz.append(Case((C,), np.array(_ce(np.zeros((3, C)), np.array([0, C - 1, C // 2]))), f"C={C}"))
 for N, C in [(5, 3), (1, 10), (30, 7)]:

@@ -80,11 +80,12 @@ for shape in [(6,), (2, 3), (2, 2, 3)]:
 _far = np.array([[-800.0, -40.0, 0.0], [35.0, 750.0, -1e-3]])
 _sp.append(Case((np.full((2, 3), 1.5), _far), 1.5 / (1 + np.exp(-np.clip(_far, -700, 700))),
                 N_("dout and a of shape {shape}, a from -800 to 750", shape=(2, 3)), atol=1e-9))
-for a, note in [(rng.normal(size=(7,)), ""),
-                (np.array([[0.0, -0.0, 1e-3], [-1e-3, 0.0, 2.0]]), N_(" with exact zeros (the kink)")),
-                (rng.normal(size=(2, 3, 4)), "")]:
+for a, zeros in [(rng.normal(size=(7,)), False), (np.array([[0.0, -0.0, 1e-3], [-1e-3, 0.0, 2.0]]), True),
+                 (rng.normal(size=(2, 3, 4)), False)]:
     dout = rng.normal(size=a.shape) * 2 + 0.5
-    _re.append(Case((dout, a), dout * (a > 0), N_("dout and a of shape {shape}{note}", shape=a.shape, note=note)))
+    desc = (N_("dout and a of shape {shape} with exact zeros (the kink)", shape=a.shape) if zeros else
+            N_("dout and a of shape {shape}", shape=a.shape))
+    _re.append(Case((dout, a), dout * (a > 0), desc))
 
 
 def _accuracy_check(Xe, ye, activation, needed):
