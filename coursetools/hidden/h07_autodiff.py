@@ -287,7 +287,7 @@ _t7.append(Case((_X, _y, 40, 0.5, 1), np.zeros(17), N_("30 points of the other X
                 "steps=40, lr=0.5, seed=1; accuracy on 200 new points"), check=_accuracy_check(_Xe, _ye, 0.9)))
 
 TASKS = [Task(N_("1. __add__ and __mul__"), "forward_locals", 2, _t1, shown="Value.__add__/__mul__"),
-         Task("2. tanh, exp, __pow__", "forward_locals", 2, _t2, shown="Value.tanh/exp/__pow__"),
+         Task(N_("2. tanh, exp, __pow__"), "forward_locals", 2, _t2, shown="Value.tanh/exp/__pow__"),
          Task("3. topological_order", "topo_positions", 2, _t3, shown="topological_order"),
          Task("4. backward", "grads_after_backward", 3, _t4, uses={"topological_order": topological_order},
               shown="Value.backward"),
