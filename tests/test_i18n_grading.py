@@ -182,6 +182,16 @@ def test_nested_feedback_is_translated_field_by_field():
     assert tr.text(english) == ("loss(形 (4, 2) の X、形 (2,) の w、形 (4,) の t) の結果の値が違います: 4 個の要素のうち 2 個が"
                                 "違い、最初の違いは添字 (1,) です。期待される値の二倍です: 係数 2 を確かめてください。")
     assert tr.text("no template matches this line") == "no template matches this line"
+    # a field holds text with balanced parentheses only: each line splits as it was made, never at a "(" or ", "
+    # inside a value ("{description}, beta={beta}" must not swallow "momentum_path(...")
+    assert tr.text("momentum_path(A of shape (3, 3), p0 of shape (3,), eta=0.05, steps=15, beta=0.75): the call ran out "
+                   "of time (this task may take 10 s).") == (
+        "momentum_path(形 (3, 3) の A、形 (3,) の p0、eta=0.05、steps=15、beta=0.75): 呼び出しが時間切れになりました "
+        "(この課題に使える時間は 10 秒です)。")
+    assert tr.text("line_search_path(A of shape (3, 3), p0 of shape (3,), steps=4 (p0 = 0, already the minimum)) raised "
+                   "ValueError: a learner's own message (unbalanced") == (
+        "line_search_path(形 (3, 3) の A、形 (3,) の p0、steps=4 (p0 = 0、はじめから最小点)) でエラーが発生しました: "
+        "ValueError: a learner's own message (unbalanced")
     assert translator("en").text(english) == english
 
 
