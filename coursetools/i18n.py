@@ -56,7 +56,12 @@ def translator(lang, domain="coursetools"):
     """A function ``tr(english, **fields)`` that gives the translation of the English template ``english`` from
     i18n/<lang>/<domain>.po (the grader's feedback, the exercises' stubs, the hidden tests' hints), filled with
     ``fields`` as str.format does. English (lang "en", no catalogue, or an entry that is missing, empty or fuzzy)
-    gives the template itself, filled. The catalogue's entries are keyed by the English text."""
+    gives the template itself, filled. The catalogue's entries are keyed by the English text.
+
+    ``tr.text(line)`` translates a finished line of the grader's feedback (made in English from ``N_`` templates,
+    see ``feedback_templates``): the template it was made from is found by matching (``_template_pattern``), and
+    the values of its fields are translated the same way, so that templates nest ("{call}: {problem}" holds
+    "{func}({describe})", which holds a hidden test's description)."""
     key = (lang, domain)
     if key not in _TRANSLATORS:
         table = {}
