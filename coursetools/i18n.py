@@ -56,7 +56,12 @@ def translator(lang, domain="coursetools"):
     """A function ``tr(english, **fields)`` that gives the translation of the English template ``english`` from
     i18n/<lang>/<domain>.po (the grader's feedback, the exercises' stubs, the hidden tests' hints), filled with
     ``fields`` as str.format does. English (lang "en", no catalogue, or an entry that is missing, empty or fuzzy)
-    gives the template itself, filled. The catalogue's entries are keyed by the English text."""
+    gives the template itself, filled. The catalogue's entries are keyed by the English text.
+
+    ``tr.text(line)`` translates a finished line of the grader's feedback (made in English from ``N_`` templates,
+    see ``feedback_templates``): the template it was made from is found by matching (``_template_pattern``), and
+    the values of its fields are translated the same way, so that templates nest ("{call}: {problem}" holds
+    "{func}({describe})", which holds a hidden test's description)."""
     key = (lang, domain)
     if key not in _TRANSLATORS:
         table = {}
@@ -67,7 +72,7 @@ def translator(lang, domain="coursetools"):
 
         # the most specific templates (most text outside their fields) are tried first
         templates = sorted(((_template_pattern(msgid), msgstr) for msgid, msgstr in table.items() if "{" in msgid),
-                           key=lambda t: -len(re.sub(r"\(\?P[<=]\w+>?\.?\+?\??\)|\\", "", t[0].pattern)))
+                           key=lambda t: -len(_FIELD.sub("", t[0].pattern_of)))
 
         def tr(english, **fields):
             text = table.get(english, english)
@@ -89,16 +94,88 @@ def translator(lang, domain="coursetools"):
     return _TRANSLATORS[key]
 
 
+# Where the grader's feedback comes from: its English templates are marked with ``N_`` (coursetools/grading/tasks.py)
+# (and the exercises' stubs, translated directly with ``tr("...")`` in coursetools/exercises.py).
+FEEDBACK_SOURCES = ("coursetools/grading/core.py", "coursetools/grading/judge.py", "coursetools/grading/runner.py",
+                    "coursetools/grading/submissions.py", "coursetools/grading/tasks.py", "coursetools/hidden/h*.py",
+                    "coursetools/exercises.py")
+# ... except the isolation line, which sandbox.py writes with f-strings in Isolation.describe (its templates are
+# read from those f-strings: each field is named after its variable or attribute, ``{2 * mb}`` becomes ``{value}``).
+FEEDBACK_FSTRINGS = (("coursetools/grading/sandbox.py", "describe"),)
+
+
+def _fstring_template(node):
+    """The str.format template of an f-string (ast.JoinedStr), its fields named after their expressions."""
+    out = []
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            out.append(part.value.replace("{", "{{").replace("}", "}}"))
+        else:
+            expr = part.value
+            name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else "value"
+            out.append("{" + name + "}")
+    return "".join(out)
+
+
+def feedback_templates():
+    """{English template: [where]} of every entry i18n/<lang>/coursetools.po needs: the first argument of every
+    ``N_(...)`` and ``tr(...)`` call in FEEDBACK_SOURCES (the grader's modules, every hidden test file, the exercises'
+    stubs), and the f-strings of FEEDBACK_FSTRINGS. Raises ValueError for a call whose template is not a string
+    constant."""
+    found = {}
+    for pattern in FEEDBACK_SOURCES:
+        for path in sorted(REPO.glob(pattern)):
+            rel = path.relative_to(REPO)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("N_", "tr"):
+                    if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                        raise ValueError(f"{rel}:{node.lineno}: {node.func.id} needs a string constant as its template")
+                    found.setdefault(node.args[0].value, []).append(f"{rel}:{node.lineno}")
+    for file, function in FEEDBACK_FSTRINGS:
+        for node in ast.walk(ast.parse((REPO / file).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == function:
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.JoinedStr):
+                        found.setdefault(_fstring_template(sub), []).append(f"{file}:{sub.lineno}")
+    return found
+
+
+_FIELD = re.compile(r"\{\w+(?:![rsa])?(?::[^{}]*)?\}")
+# A field's value: any text whose parentheses are balanced (nested up to three deep), shortest first. A line such as
+# "f(a (b)): c (d)" then splits only as "{call}: {problem}", never as "{func}({describe})" with an unbalanced
+# describe "a (b)): c (d".
+_BALANCED = r"[^()]*"
+for _ in range(3):
+    _BALANCED = r"(?:[^()]|\(" + _BALANCED + r"\))*"
+_VALUE = _BALANCED[:-1] + "*?"
+# Fields named "func" hold a function's name as feedback shows it ("loss", "Value.__add__/__mul__"); a field that ends
+# the template takes the rest of the text, whatever it holds (a learner's own error message).
+_FUNC, _REST = r"[\w.]+(?:/[\w.]+)*", ".*"
+
+
+class _Pattern:
+    def __init__(self, msgid):
+        self.pattern_of = msgid
+        parts, seen = [], set()
+        for literal, field in re.findall(r"([^{}]*)(\{\w+(?:![rsa])?(?::[^{}]*)?\}|$)", msgid):
+            parts.append(re.escape(literal))
+            if field:
+                name = re.match(r"\{(\w+)", field).group(1)
+                value = _FUNC if name == "func" else _REST if msgid.endswith(field) else _VALUE
+                parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
+                seen.add(name)
+        self.regex = re.compile("".join(parts), re.S)
+
+    def fullmatch(self, text):
+        return self.regex.fullmatch(text)
+
+
 def _template_pattern(msgid):
-    """A regular expression that matches a text made from the template ``msgid`` ("{name}" fields: any text)."""
-    parts, seen = [], set()
-    for literal, field in re.findall(r"([^{}]*)(\{\w+(?:![rsa])?(?::[^{}]*)?\}|$)", msgid):
-        parts.append(re.escape(literal))
-        if field:
-            name = re.match(r"\{(\w+)", field).group(1)
-            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
-            seen.add(name)
-    return re.compile("".join(parts), re.S)
+    """A pattern (``.fullmatch(text)``) that matches a text made from the template ``msgid``: each "{name}" field
+    any text with balanced parentheses, empty included (an optional hint at a template's end); "{func}" a function's
+    name; a field that ends the template, the rest of the text. Two fields side by side ("{a}{b}") cannot be told
+    apart: tests/test_i18n_grading.py keeps them out of the catalogue."""
+    return _Pattern(msgid)
 
 
 def _has_words(node):

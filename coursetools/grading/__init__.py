@@ -16,7 +16,7 @@ The modules, in the order a submission passes through them: ``submissions`` (rea
 from .core import Grader, SandboxUnavailable, grade_folder, grade_notebook
 from .sandbox import Limits
 from .submissions import student_names
-from .tasks import Case, Task, load_exercise
+from .tasks import N_, Case, Task, load_exercise
 
-__all__ = ["Grader", "grade_notebook", "grade_folder", "load_exercise", "student_names", "Task", "Case", "Limits",
+__all__ = ["Grader", "grade_notebook", "grade_folder", "load_exercise", "student_names", "Task", "Case", "N_", "Limits",
            "SandboxUnavailable"]

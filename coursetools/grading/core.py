@@ -17,7 +17,7 @@ from .judge import judge
 from .runner import Cancelled, run_submission
 from .sandbox import Child, Isolation, Limits
 from .submissions import SubmissionError, notebook_cells, read_submission, student_names
-from .tasks import load_exercise
+from .tasks import N_, load_exercise
 from ..i18n import translator
 from ..paths import REPO
 
@@ -70,20 +70,20 @@ class Grader:
                 if _points(self.tasks, other) > _points(self.tasks, rec):
                     rec = other
         except protocol.ChannelError as exc:
-            why = (f"Your code's process sent the grader something it never sends ({exc}). "
-                   f"This submission could not be graded automatically; ask your instructor.")
+            why = N_("Your code's process sent the grader something it never sends ({error}). This submission could "
+                     "not be graded automatically; ask your instructor.", error=exc)
             return [{"name": t.name, "score": 0.0, "max_score": t.points, "output": why} for t in self.tasks], [why], None
         tests, bugs = [], 0
         for k, task in enumerate(self.tasks):
             lines, earned, show, passed = [], 0.0, False, 0
             if k in rec.missing:
-                lines.append(f"No function named `{task.func}` is defined. Does the cell that defines it run "
-                             f"without errors?")
+                lines.append(N_("No function named `{func}` is defined. Does the cell that defines it run without "
+                                "errors?", func=task.func))
             else:
                 for j, case in enumerate(task.cases):
                     answer = rec.answers[k][j]
                     if answer is None and k not in rec.finished:
-                        answer = {"problem": "not run, because the Python process kept stopping before it"}
+                        answer = {"problem": N_("not run, because the Python process kept stopping before it")}
                     v = judge(task, case, answer)
                     earned += v.score
                     passed += v.score == 1.0
@@ -92,27 +92,29 @@ class Grader:
                     if v.text and v.text not in lines:
                         lines.append(v.text)
             if show:
-                lines.append(f"Accepted return values for {task.shown}: {task.accepted()}.")
-            lines.insert(0, f"{passed} of {len(task.cases)} hidden checks passed.")
+                lines.append(N_("Accepted return values for {func}: {accepted}.", func=task.shown, accepted=task.accepted()))
+            lines.insert(0, N_("{passed} of {total} hidden checks passed.", passed=passed, total=len(task.cases)))
             tests.append({"name": task.name, "score": round(task.points * earned / len(task.cases), 2),
                           "max_score": task.points, "output": "\n".join(lines)})
         notes = [rec.skip_reason[c] for c in sorted(rec.skip_reason) if c in rec.skip]
         for i, err in sorted(rec.cell_errors.items()):
             if not err.startswith("NotImplementedError"):
-                notes.append(f"Cell {i + 1} raised {err}")
+                notes.append(N_("Cell {cell} raised {error}", cell=i + 1, error=err))
         if bugs:
-            notes.append("GRADER ERROR in a hidden check (the course's bug, not yours): grade again once it is fixed.")
+            notes.append(N_("GRADER ERROR in a hidden check (the course's bug, not yours): grade again once it is fixed."))
         rec.grader_bugs = bugs
         return tests, notes, rec
 
     def translated(self, res):
-        """The feedback of a results dict in the grader's language, line by line (``translator(lang).text``)."""
+        """The feedback of a results dict in the grader's language, line by line (``translator(lang).text``): its
+        output, and each test's name and output. (The gradebook's columns keep the English task names.)"""
         if self.tr.lang == "en":
             return res
         def lines(text):
             return "\n".join(self.tr.text(line) for line in text.split("\n"))
         res["output"] = lines(res.get("output", ""))
         for test in res.get("tests", []):
+            test["name"] = self.tr.text(test["name"])
             test["output"] = lines(test["output"])
         return res
 
@@ -130,7 +132,7 @@ class Grader:
             cells, n_cells, restored = notebook_cells(data, self.source_cells)
         except SubmissionError as exc:
             return {"score": 0.0, "max_score": self.max_score, "execution_time": 0.0, "output": str(exc),
-                    "tests": [{"name": t.name, "score": 0.0, "max_score": t.points, "output": "not graded"}
+                    "tests": [{"name": t.name, "score": 0.0, "max_score": t.points, "output": N_("not graded")}
                               for t in self.tasks]}
         try:
             tests, notes, rec = self.grade_cells(cells, n_cells)
@@ -139,13 +141,13 @@ class Grader:
         except Exception as exc:          # the grader's own failure: say so, never a silent zero
             return {"score": 0.0, "max_score": self.max_score, "execution_time": round(time.monotonic() - t0, 2),
                     "grader_error": True, "note": "grader error: grade again",
-                    "output": f"GRADER ERROR, not the student's fault ({type(exc).__name__}: "
-                              f"{protocol.clean_text(exc)}). Grade this notebook again.",
-                    "tests": [{"name": t.name, "score": 0.0, "max_score": t.points, "output": "not graded"}
+                    "output": N_("GRADER ERROR, not the student's fault ({error}). Grade this notebook again.",
+                                 error=f"{type(exc).__name__}: {protocol.clean_text(exc)}"),
+                    "tests": [{"name": t.name, "score": 0.0, "max_score": t.points, "output": N_("not graded")}
                               for t in self.tasks]}
         res = {"score": round(sum(t["score"] for t in tests), 2), "max_score": self.max_score,
                "execution_time": round(time.monotonic() - t0, 2), "tests": tests,
-               "output": "\n".join([f"Graded with hidden tests (isolation: {self.isolation.describe()})."]
+               "output": "\n".join([N_("Graded with hidden tests (isolation: {isolation}).", isolation=self.isolation.describe())]
                                    + restored + notes)}
         if rec is not None and rec.grader_bugs:
             res["grader_error"], res["note"] = True, "grader error in a hidden check: see results.json"
@@ -183,9 +185,9 @@ class Grader:
                         again = self.grade_data(data[i])
                         again.pop("_crashed", None)
                         if again["score"] > res["score"]:
-                            again["output"] += "\n" + self.tr.text(
+                            again["output"] += "\n" + self.tr.text(N_(
                                 "Graded again alone after the others, since the first grading stopped early; this is "
-                                "the better of the two.")
+                                "the better of the two."))
                             graded[i] = again
         except BaseException:
             self.cancel.set()

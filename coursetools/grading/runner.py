@@ -32,6 +32,7 @@ import numpy as np
 
 from . import protocol
 from .protocol import ChannelError
+from .tasks import N_
 
 STARTUP_SECONDS = 60.0          # for the sandbox and Python with NumPy to start on a loaded machine
 LATER_SECONDS = 2.0             # for cells and tasks after a first time-out in the same submission
@@ -119,10 +120,10 @@ class Record:
             self.answers[k][j] = {"problem": text}
 
     def timed_out(self, k, j, limits):
-        self.problem(k, j, f"the call ran out of time (this task may take {self.task_seconds(limits):g} s)")
+        self.problem(k, j, N_("the call ran out of time (this task may take {seconds:g} s)", seconds=self.task_seconds(limits)))
         self.timeouts += 1
         for m in range(j + 1, len(self.answers[k])):
-            self.problem(k, m, "not run, because an earlier call of this function ran out of time")
+            self.problem(k, m, N_("not run, because an earlier call of this function ran out of time"))
         self.finished.add(k)
 
     def stop_all(self, text):
@@ -147,7 +148,7 @@ class Run:
 
     def _order(self, ok):
         if not ok:
-            raise ChannelError("a message came where the harness never sends it")
+            raise ChannelError(N_("a message came where the harness never sends it"))
 
     def _cell_time(self):
         return min(self.limits.seconds, LATER_SECONDS) if self.rec.timeouts else self.limits.seconds
@@ -195,7 +196,7 @@ class Run:
         self._order(k == self.task)
         self.rec.crashed = True
         for j in range(self.rec.first[k], len(self.rec.answers[k])):
-            self.rec.problem(k, j, "not run: no process could be started for it (the machine's process limit)")
+            self.rec.problem(k, j, N_("not run: no process could be started for it (the machine's process limit)"))
         self.rec.finished.add(k)
 
     def _running(self):
@@ -236,7 +237,7 @@ class Run:
         j = self._running()
         if j >= len(self.rec.answers[k]):         # it stopped after its last answer: nothing is lost
             return
-        self.rec.problem(k, j, f"the call stopped the Python process ({_status_text(status)})")
+        self.rec.problem(k, j, N_("the call stopped the Python process ({status})", status=_status_text(status)))
         self.rec.first[k] = max(self.rec.first[k], j + 1)
         self.case, self.answered = j, True
         self.rec.crashed = True
@@ -250,11 +251,11 @@ class Run:
 
 def _status_text(status):
     if status < 0:
-        name = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "SIGKILL (memory or process limit?)",
-                signal.SIGABRT: "an abort", signal.SIGXCPU: "the CPU-time limit", signal.SIGBUS: "a bus error",
-                signal.SIGFPE: "a floating-point exception"}.get(-status, f"signal {-status}")
-        return f"killed by {name}"
-    return f"exit code {status}"
+        name = {signal.SIGSEGV: N_("a segmentation fault"), signal.SIGKILL: N_("SIGKILL (memory or process limit?)"),
+                signal.SIGABRT: N_("an abort"), signal.SIGXCPU: N_("the CPU-time limit"), signal.SIGBUS: N_("a bus error"),
+                signal.SIGFPE: N_("a floating-point exception")}.get(-status) or N_("signal {number}", number=-status)
+        return N_("killed by {name}", name=name)
+    return N_("exit code {status}", status=status)
 
 
 class Cancelled(Exception):
@@ -295,14 +296,14 @@ def one_run(rec, cells, job, args, end):
                 break
             total += len(data)
             if total > limits.result_bytes + (1 << 20):
-                raise ChannelError(f"the code sent more than {limits.result_bytes >> 20} MB of results")
+                raise ChannelError(N_("the code sent more than {mb} MB of results", mb=limits.result_bytes >> 20))
             buf += data
             while b"\n" in buf and run.how is None:
                 line, buf = buf.split(b"\n", 1)
                 kind, fields = protocol.parse(line, bounds)
                 getattr(run, "on_" + kind)(**fields)
             if len(buf) > protocol.MAX_LINE:
-                raise ChannelError("a result line is too long")
+                raise ChannelError(N_("a result line is too long"))
     finally:
         if run.phase == "start":
             excerpt = child.output_excerpt()
@@ -354,9 +355,9 @@ def run_submission(cells, n_cells, job, blame_background=False):
             if blame_background:
                 j = started[-1]
                 rec.skip.add(j)
-                rec.skip_reason[j] = (f"The Python process was stopped after cell {j + 1} had started a background "
-                                      f"thread or process; cell {j + 1} was skipped, and the grading went on "
-                                      f"without it.")
+                rec.skip_reason[j] = N_("The Python process was stopped after cell {cell} had started a background "
+                                        "thread or process; cell {cell} was skipped, and the grading went on "
+                                        "without it.", cell=j + 1)
                 continue
         if phase == "cells":
             if cell is None:
@@ -364,12 +365,12 @@ def run_submission(cells, n_cells, job, blame_background=False):
             if how == "timeout":
                 rec.timeouts += 1
                 rec.skip.add(cell)
-                rec.skip_reason[cell] = (f"Cell {cell + 1} ran out of time; it was stopped and skipped, and the "
-                                         f"grading went on without it.")
+                rec.skip_reason[cell] = N_("Cell {cell} ran out of time; it was stopped and skipped, and the grading "
+                                           "went on without it.", cell=cell + 1)
             elif last_crash == cell:
                 rec.skip.add(cell)
-                rec.skip_reason[cell] = (f"Cell {cell + 1} stopped the Python process (twice); it was skipped, "
-                                         f"and the grading went on without it.")
+                rec.skip_reason[cell] = N_("Cell {cell} stopped the Python process (twice); it was skipped, and the "
+                                           "grading went on without it.", cell=cell + 1)
             else:
                 last_crash = cell                # run once more: only a cell that always stops it is skipped
             continue
@@ -382,13 +383,13 @@ def run_submission(cells, n_cells, job, blame_background=False):
         if how == "timeout":
             rec.timed_out(task, j, job.limits)
         else:
-            rec.problem(task, j, "the call stopped the grading process inside the sandbox")
+            rec.problem(task, j, N_("the call stopped the grading process inside the sandbox"))
             rec.first[task] = j + 1
             if rec.first[task] >= len(job.tasks[task].cases):
                 rec.finished.add(task)
     if len(rec.finished) < len(job.tasks) and (rec.out_of_budget or time.monotonic() >= end):
         rec.out_of_budget = True
-        rec.stop_all(f"not run: this notebook used up its time budget of {job.limits.budget:g} s "
-                     f"(its cells and functions together)")
+        rec.stop_all(N_("not run: this notebook used up its time budget of {seconds:g} s (its cells and functions "
+                        "together)", seconds=job.limits.budget))
     return rec
 

@@ -6,6 +6,8 @@ import os
 import stat
 import unicodedata
 
+from .tasks import N_
+
 MAX_NOTEBOOK_BYTES = 20 << 20
 
 
@@ -20,23 +22,23 @@ def read_notebook_bytes(path):
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
         if os.path.islink(path):
-            raise SubmissionError("This submission is a symbolic link, not a notebook file. "
-                                  "Submit the .ipynb file itself.") from None
-        raise SubmissionError(f"This submission could not be opened ({exc.strerror}).") from None
+            raise SubmissionError(N_("This submission is a symbolic link, not a notebook file. "
+                                     "Submit the .ipynb file itself.")) from None
+        raise SubmissionError(N_("This submission could not be opened ({error}).", error=exc.strerror)) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SubmissionError("This submission is not a regular file. Submit the .ipynb file itself.")
+            raise SubmissionError(N_("This submission is not a regular file. Submit the .ipynb file itself."))
         with os.fdopen(fd, "rb") as fh:
             fd = None
             data = fh.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
-        raise SubmissionError(f"This submission could not be read ({exc.strerror}).") from None
+        raise SubmissionError(N_("This submission could not be read ({error}).", error=exc.strerror)) from None
     finally:
         if fd is not None:
             os.close(fd)
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise SubmissionError("This notebook is larger than 20 MB. Clear the outputs (Edit > Clear Outputs "
-                              "of All Cells), save, and submit again.")
+        raise SubmissionError(N_("This notebook is larger than 20 MB. Clear the outputs (Edit > Clear Outputs "
+                                 "of All Cells), save, and submit again."))
     return data
 
 
@@ -47,7 +49,7 @@ def read_submission(path):
     except SubmissionError as exc:
         return exc
     except Exception as exc:            # never the class's failure
-        return SubmissionError(f"This submission could not be read ({type(exc).__name__}).")
+        return SubmissionError(N_("This submission could not be read ({error}).", error=type(exc).__name__))
 
 
 def _nbgrader(cell):
@@ -83,8 +85,8 @@ def restore_locked(cells, source_cells):
         nxt = next((out.index(by_id[g]) for g in after if g in by_id and by_id[g] in out), len(out))
         out.insert(nxt, dict(locked[gid]))
     if missing:
-        notes.append(f"{len(missing)} provided cell(s) missing from this notebook were put back before grading "
-                     f"({', '.join(missing)}).")
+        notes.append(N_("{count} provided cell(s) missing from this notebook were put back before grading ({ids}).",
+                        count=len(missing), ids=", ".join(missing)))
     return out, notes
 
 
@@ -113,8 +115,8 @@ def notebook_cells(data, source_cells=None):
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         cells = list(nb.cells)
     except Exception as exc:
-        raise SubmissionError(f"This file could not be read as a notebook ({type(exc).__name__}). "
-                              "Submit the .ipynb file that Jupyter saved.") from None
+        raise SubmissionError(N_("This file could not be read as a notebook ({error}). Submit the .ipynb file that "
+                                 "Jupyter saved.", error=type(exc).__name__)) from None
     notes, skip = [], set()
     if source_cells:
         cells, notes = restore_locked(cells, source_cells)

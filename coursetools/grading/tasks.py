@@ -11,6 +11,18 @@ from pathlib import Path
 from ..paths import HIDDEN_DIR
 
 
+def N_(template, **fields):
+    """A text a learner reads in the feedback: the English ``template`` filled with ``fields`` as str.format does
+    (``N_("X of shape {shape}", shape=(3, 2))`` -> "X of shape (3, 2)"). As gettext's ``N_`` marks a string for
+    xgettext, it marks ``template`` as an entry of the feedback's catalogue (i18n/<lang>/coursetools.po, keyed by
+    the English template): the feedback is made in English and translated line by line when it is given
+    (``coursetools.i18n.translator(lang).text`` matches each line against the catalogue's templates and translates
+    the values of their fields the same way, so that templates nest). Pass the template as a string constant,
+    never a variable or an f-string: tests/test_i18n_grading.py collects the templates from the source and checks
+    that each has a complete translation. A field that may be empty (an optional hint) can end a template."""
+    return template.format(**fields) if fields else template
+
+
 @dataclass
 class Case:
     """One call of the student's function: ``args`` (arrays, NumPy scalars, numbers, strings, None, and
@@ -66,13 +78,12 @@ class Task:
         if self.accepts:
             return self.accepts
         if self.parts:
-            return (f"a tuple or list of {len(self.parts)} results ({', '.join(self.parts)}), each an array of "
-                    f"numbers of its expected shape")
+            return N_("a tuple or list of {count} results ({parts}), each an array of numbers of its expected shape",
+                      count=len(self.parts), parts=", ".join(self.parts))
         if self.scalar:
-            return ("one number: a Python float or int, a NumPy scalar, a 0-d array, "
-                    "or a one-element array or list")
-        return ("an array of numbers of the expected shape; a list or tuple of numbers "
-                "(nested for 2-D) is accepted as well")
+            return N_("one number: a Python float or int, a NumPy scalar, a 0-d array, or a one-element array or list")
+        return N_("an array of numbers of the expected shape; a list or tuple of numbers (nested for 2-D) is accepted "
+                  "as well")
 
     def reference_sources(self):
         """[(name, source)] of the reference functions in ``uses``, as the sandbox executes them."""

@@ -4,7 +4,7 @@ notebook's locked helper numgrad_of_cubic (a cubic, so that one-sided difference
 another task's function, so no task needs reference versions of the others."""
 import numpy as np
 
-from coursetools.grading import Task, Case
+from coursetools.grading import N_, Task, Case
 
 rng = np.random.default_rng(303)
 
@@ -55,15 +55,17 @@ def _spd(D):
 _ng = []
 for D, h in [(1, 0.05), (3, 1e-2), (5, 1e-3)]:
     c, p = rng.normal(size=D), rng.normal(size=D) * 2
-    _ng.append(Case((c, p, h), _cubic_numgrad(c, p, h), f"c and p of shape {(D,)}, h={h}", rtol=1e-6, atol=1e-7))
+    _ng.append(Case((c, p, h), _cubic_numgrad(c, p, h), N_("c and p of shape {shape}, h={h}", shape=(D,), h=h), rtol=1e-6, atol=1e-7))
 _gd, _mo, _ad = [], [], []
 for D, steps in [(1, 3), (3, 15), (4, 60)]:
     A, p0 = _spd(D), rng.normal(size=D)
     eta = 0.1
-    desc = f"A of shape {(D, D)}, p0 of shape {(D,)}, eta={eta}, steps={steps}"
+    desc = N_("A of shape {A}, p0 of shape {p0}, eta={eta}, steps={steps}", A=(D, D), p0=(D,), eta=eta, steps=steps)
     _gd.append(Case((A, p0, eta, steps), _paths(A, p0, eta, steps), desc))
-    _mo.append(Case((A, p0, eta / 2, 0.75, steps), _paths(A, p0, eta / 2, steps, beta=0.75), desc + ", beta=0.75"))
-    _ad.append(Case((A, p0, 0.05, steps), _paths(A, p0, 0.05, steps, adam=True), f"A of shape {(D, D)}, eta=0.05, steps={steps}"))
+    _mo.append(Case((A, p0, eta / 2, 0.75, steps), _paths(A, p0, eta / 2, steps, beta=0.75),
+                    N_("{description}, beta={beta}", description=desc, beta=0.75)))
+    _ad.append(Case((A, p0, 0.05, steps), _paths(A, p0, 0.05, steps, adam=True),
+                    N_("A of shape {A}, eta={eta}, steps={steps}", A=(D, D), eta=0.05, steps=steps)))
 
 _ln = []
 for D, steps, start in [(2, 5, "random"), (3, 12, "random"), (5, 30, "random"), (3, 4, "eigen"), (4, 3, "zero")]:
@@ -72,13 +74,13 @@ for D, steps, start in [(2, 5, "random"), (3, 12, "random"), (5, 30, "random"), 
     path = _line_search(A, p0, steps)
     e = 0.5 * np.einsum("kd,de,ke->k", path, A, path)
     assert np.all(np.diff(e) <= 1e-12)                      # never uphill
-    desc = {"random": "", "eigen": " (p0 along an eigenvector: the minimum in one step)",
-            "zero": " (p0 = 0, already the minimum)"}[start]
-    _ln.append(Case((A, p0, steps), path, f"A of shape {(D, D)}, p0 of shape {(D,)}, steps={steps}{desc}",
-                    rtol=1e-6, atol=1e-9))
+    shapes = N_("A of shape {A}, p0 of shape {p0}, steps={steps}", A=(D, D), p0=(D,), steps=steps)
+    desc = {"random": shapes, "eigen": N_("{shapes} (p0 along an eigenvector: the minimum in one step)", shapes=shapes),
+            "zero": N_("{shapes} (p0 = 0, already the minimum)", shapes=shapes)}[start]
+    _ln.append(Case((A, p0, steps), path, desc, rtol=1e-6, atol=1e-9))
 
 TASKS = [Task("1. numerical_gradient", "numgrad_of_cubic", 2, _ng, shown="numerical_gradient"), Task("2. gd_path", "gd_path", 2, _gd),
          Task("3. momentum_path", "momentum_path", 2, _mo), Task("4. adam_path", "adam_path", 2, _ad),
          Task("5. line_search_path", "line_search_path", 2, _ln),
          Task("6. adam_scale_prediction", "adam_scale_prediction", 1,
-              [Case((), np.array(1.0), "your prediction (1, 2, 3 or 4)")], scalar=True)]
+              [Case((), np.array(1.0), N_("your prediction (1, 2, 3 or 4)"))], scalar=True)]

@@ -10,7 +10,7 @@ here before they are used as expected values."""
 import numpy as np
 
 import nnkit
-from coursetools.grading import Task, Case
+from coursetools.grading import N_, Task, Case
 
 rng = np.random.default_rng(404)
 _SECRET = 40417                     # the seed of the noised evaluation digits
@@ -66,31 +66,33 @@ _dr, _bg, _sc, _cg, _lz, _l2 = [], [], [], [], [], []
 for D, C in [(1, 3), (12, 10), (5, 2)]:
     x, W, dp = rng.normal(size=D), rng.normal(size=(D, C)), rng.normal(size=C)
     _dr.append(Case((x, W, dp), (np.outer(x, dp), dp.copy(), W @ dp),
-                    f"x of shape {(D,)}, W of shape {(D, C)}, delta_p of shape {(C,)}"))
+                    N_("x of shape {x}, W of shape {W}, delta_p of shape {delta_p}", x=(D,), W=(D, C), delta_p=(C,))))
 for N, D in [(1, 2), (9, 4), (40, 3)]:
     X, y, w, b = rng.normal(size=(N, D)), rng.integers(0, 2, N), rng.normal(size=D), float(rng.normal())
     y[0] = 1
     g = _num(lambda v: _bce(X, y, v[:-1], v[-1]), np.r_[w, b])
-    _bg.append(Case((X, y, w, b), (g[:-1], g[-1]), f"X of shape {(N, D)}, y of shape {(N,)}, w of shape {(D,)}, "
-                                                   f"b={b:.2f}", atol=1e-6, rtol=1e-5))
-for S, desc in [(rng.normal(size=(6, 4)), "S of shape (6, 4)"),
-                (rng.normal(size=(1, 10)) * 5, "S of shape (1, 10)"),
-                (rng.normal(size=(3, 5)) * 50 + 1000, "S of shape (3, 5), scores around 1000"),
-                (np.array([[800.0, -800.0, 0.0], [-1000.0, -1001.0, -1002.0]]), "S of shape (2, 3), scores up to "
-                                                                               "+-1000, right class far below the best")]:
+    _bg.append(Case((X, y, w, b), (g[:-1], g[-1]), N_("X of shape {X}, y of shape {y}, w of shape {w}, b={b:.2f}",
+                                                      X=(N, D), y=(N,), w=(D,), b=b), atol=1e-6, rtol=1e-5))
+for S, scores in [(rng.normal(size=(6, 4)), ""), (rng.normal(size=(1, 10)) * 5, ""),
+                  (rng.normal(size=(3, 5)) * 50 + 1000, "around"),
+                  (np.array([[800.0, -800.0, 0.0], [-1000.0, -1001.0, -1002.0]]), "far")]:
     y = rng.integers(0, S.shape[1], len(S))
     if len(S) == 2:
         y = np.array([1, 0])
-    _sc.append(Case((S, y), np.array(_ce(S, y)), desc + f", y of shape {y.shape}"))
+    desc = {"": N_("S of shape {S}, y of shape {y}", S=S.shape, y=y.shape),
+            "around": N_("S of shape {S}, scores around 1000, y of shape {y}", S=S.shape, y=y.shape),
+            "far": N_("S of shape {S}, scores up to +-1000, right class far below the best, y of shape {y}", S=S.shape,
+                      y=y.shape)}[scores]
+    _sc.append(Case((S, y), np.array(_ce(S, y)), desc))
 for C in (2, 7, 1000):
     _lz.append(Case((C,), np.array(_ce(np.zeros((3, C)), np.array([0, C - 1, C // 2]))), f"C={C}"))
 for N, C in [(5, 3), (1, 10), (30, 7)]:
     S, y = rng.normal(size=(N, C)) * 3, rng.integers(0, C, N)
     G = ce_gradient(S, y)
     assert np.allclose(G, _num(lambda s: _ce(s.reshape(N, C), y), S.ravel()).reshape(N, C), atol=1e-7)
-    _cg.append(Case((S, y), G, f"S of shape {(N, C)}, y of shape {(N,)}"))
+    _cg.append(Case((S, y), G, N_("S of shape {S}, y of shape {y}", S=(N, C), y=(N,))))
 _cg.append(Case((np.array([[1000.0, 0.0, -1000.0]]), np.array([2])), ce_gradient(np.array([[1000.0, 0.0, -1000.0]]), np.array([2])),
-                "S of shape (1, 3) with scores +-1000"))
+                N_("S of shape {S} with scores +-1000", S=(1, 3))))
 for N, D, C, lam in [(6, 4, 3, 0.5), (1, 3, 5, 0.0), (20, 2, 4, 3.0)]:
     X, y, W, b = rng.normal(size=(N, D)), rng.integers(0, C, N), rng.normal(size=(D, C)), rng.normal(size=C)
     E = lambda W_, b_: _ce(X @ W_ + b_, y) + 0.5 * lam * float(np.sum(W_ ** 2))
@@ -98,8 +100,8 @@ for N, D, C, lam in [(6, 4, 3, 0.5), (1, 3, 5, 0.0), (20, 2, 4, 3.0)]:
     gb = _num(lambda v: E(W, v), b)
     G = ce_gradient(X @ W + b, y)
     assert np.allclose(gW, X.T @ G + lam * W, atol=1e-7) and np.allclose(gb, G.sum(0), atol=1e-7)
-    _l2.append(Case((X, y, W, b, lam), (X.T @ G + lam * W, G.sum(0)), f"X of shape {(N, D)}, W of shape {(D, C)}, "
-                                                                     f"lam={lam}"))
+    _l2.append(Case((X, y, W, b, lam), (X.T @ G + lam * W, G.sum(0)),
+                    N_("X of shape {X}, W of shape {W}, lam={lam}", X=(N, D), W=(D, C), lam=lam)))
 
 
 def _accuracy_check(X_eval, labels, needed):
@@ -107,7 +109,8 @@ def _accuracy_check(X_eval, labels, needed):
         W, b = got
         acc = float(np.mean(np.argmax(X_eval @ W + b, axis=1) == labels))
         if acc < needed:
-            return f"accuracy of the trained model on new digits {acc:.1%}, at least {needed:.0%} expected"
+            return N_("accuracy of the trained model on new digits {acc:.1%}, at least {needed:.0%} expected", acc=acc,
+                      needed=needed)
         return None
     return check
 
@@ -118,13 +121,13 @@ _tr = []
 for N, D, epochs, lr, seed in [(250, 6, 2, 0.3, 5), (130, 9, 3, 0.8, 11)]:
     X, y = rng.normal(size=(N, D)), rng.integers(0, 10, N)
     _tr.append(Case((X, y, epochs, lr, seed), _train(X, y, epochs, lr, seed),
-                    f"X of shape {(N, D)} (random numbers), epochs={epochs}, lr={lr}, seed={seed}; W and b compared "
-                    f"with the reference's", rtol=1e-4, atol=1e-6))
+                    N_("X of shape {X} (random numbers), epochs={epochs}, lr={lr}, seed={seed}; W and b compared with "
+                       "the reference's", X=(N, D), epochs=epochs, lr=lr, seed=seed), rtol=1e-4, atol=1e-6))
 X_tr, y_tr, X_te, y_te = nnkit.load_mnist(normalize=True)
 _Xe, _ye = disguised(X_te[:1000], _SECRET)[:, _PERM], y_te[:1000]
 _tr.append(Case((X_tr[:2000].reshape(2000, -1)[:, _PERM], y_tr[:2000], 5, 0.5, 3), (np.zeros((784, 10)), np.zeros(10)),
-                "2,000 MNIST training images with shuffled pixels, epochs=5, lr=0.5, seed=3; accuracy on 1,000 new "
-                "digits with the same shuffle",
+                N_("2,000 MNIST training images with shuffled pixels, epochs=5, lr=0.5, seed=3; accuracy on 1,000 new "
+                   "digits with the same shuffle"),
                 check=_accuracy_check(_Xe, _ye, 0.80)))
 
 TASKS = [Task("1. delta_rules", "delta_rules", 2, _dr, parts=("delta_W", "delta_b", "delta_x")),

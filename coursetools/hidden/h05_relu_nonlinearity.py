@@ -9,7 +9,7 @@ The backward rules are checked numerically here before they are used as expected
 import numpy as np
 
 import nnkit
-from coursetools.grading import Task, Case
+from coursetools.grading import N_, Task, Case
 
 rng = np.random.default_rng(505)
 _SECRET = (5051, 5052)                 # seeds of the evaluation moons
@@ -65,7 +65,7 @@ def _num(f, x, h=1e-6):
 _co, _si, _ta, _re, _sp = [], [], [], [], []
 for D, H, M in [(1, 1, 1), (4, 5, 3), (3, 3, 3)]:
     W1, b1, W2, b2 = rng.normal(size=(D, H)), rng.normal(size=H), rng.normal(size=(H, M)), rng.normal(size=M)
-    _co.append(Case((W1, b1, W2, b2), (W1 @ W2, b1 @ W2 + b2), f"W1 of shape {(D, H)}, b1 {(H,)}, W2 {(H, M)}, b2 {(M,)}"))
+    _co.append(Case((W1, b1, W2, b2), (W1 @ W2, b1 @ W2 + b2), N_("W1 of shape {W1}, b1 {b1}, W2 {W2}, b2 {b2}", W1=(D, H), b1=(H,), W2=(H, M), b2=(M,))))
 for shape in [(6,), (2, 3), (2, 2, 3)]:
     a, dout = rng.normal(size=shape) * 3, rng.normal(size=shape) * 2 + 0.5
     s, t = 1 / (1 + np.exp(-a)), np.tanh(a)
@@ -74,25 +74,26 @@ for shape in [(6,), (2, 3), (2, 2, 3)]:
     gp = _num(lambda v: np.sum(dout * np.log1p(np.exp(v))), a)
     assert np.allclose(gs, dout * s * (1 - s), atol=1e-7) and np.allclose(gt, dout * (1 - t ** 2), atol=1e-7)
     assert np.allclose(gp, dout * s, atol=1e-7)
-    _si.append(Case((dout, s), dout * s * (1 - s), f"dout and out of shape {shape}", atol=1e-7))
-    _ta.append(Case((dout, t), dout * (1 - t ** 2), f"dout and out of shape {shape}", atol=1e-7))
-    _sp.append(Case((dout, a), dout * s, f"dout and a of shape {shape}", atol=1e-7))
+    _si.append(Case((dout, s), dout * s * (1 - s), N_("dout and out of shape {shape}", shape=shape), atol=1e-7))
+    _ta.append(Case((dout, t), dout * (1 - t ** 2), N_("dout and out of shape {shape}", shape=shape), atol=1e-7))
+    _sp.append(Case((dout, a), dout * s, N_("dout and a of shape {shape}", shape=shape), atol=1e-7))
 _far = np.array([[-800.0, -40.0, 0.0], [35.0, 750.0, -1e-3]])
 _sp.append(Case((np.full((2, 3), 1.5), _far), 1.5 / (1 + np.exp(-np.clip(_far, -700, 700))),
-                "dout and a of shape (2, 3), a from -800 to 750", atol=1e-9))
-for a, desc in [(rng.normal(size=(7,)), "a of shape (7,)"),
-                (np.array([[0.0, -0.0, 1e-3], [-1e-3, 0.0, 2.0]]), "a of shape (2, 3) with exact zeros (the kink)"),
-                (rng.normal(size=(2, 3, 4)), "a of shape (2, 3, 4)")]:
+                N_("dout and a of shape {shape}, a from -800 to 750", shape=(2, 3)), atol=1e-9))
+for a, zeros in [(rng.normal(size=(7,)), False), (np.array([[0.0, -0.0, 1e-3], [-1e-3, 0.0, 2.0]]), True),
+                 (rng.normal(size=(2, 3, 4)), False)]:
     dout = rng.normal(size=a.shape) * 2 + 0.5
-    _re.append(Case((dout, a), dout * (a > 0), f"dout and {desc}"))
+    desc = (N_("dout and a of shape {shape} with exact zeros (the kink)", shape=a.shape) if zeros else
+            N_("dout and a of shape {shape}", shape=a.shape))
+    _re.append(Case((dout, a), dout * (a > 0), desc))
 
 
 def _accuracy_check(Xe, ye, activation, needed):
     def check(got):
         acc = float(np.mean(_predict(*got, Xe, activation) == ye))
-        inverted = " (almost every answer is the other class: is a label or the sign of a step inverted?)"
-        return None if acc >= needed else (f"accuracy on new points {acc:.1%}, at least {needed:.0%} expected"
-                                           + (inverted if acc < 0.15 else ""))
+        inverted = N_(" (almost every answer is the other class: is a label or the sign of a step inverted?)")
+        return None if acc >= needed else N_("accuracy on new points {acc:.1%}, at least {needed:.0%} expected{hint}",
+                                             acc=acc, needed=needed, hint=inverted if acc < 0.15 else "")
     return check
 
 
@@ -100,16 +101,18 @@ _tr = []
 for act, hidden, steps, lr, seed in [("tanh", 4, 3, 0.5, 7), ("relu", 5, 4, 0.8, 8)]:
     X, y = rng.normal(size=(25, 2)), rng.integers(0, 2, 25)
     _tr.append(Case((X, y, hidden, steps, lr, seed, act), _train(X, y, hidden, steps, lr, seed, act),
-                    f"25 random points, hidden={hidden}, steps={steps}, lr={lr}, seed={seed}, activation={act!r}; the "
-                    f"four arrays compared with the reference's", rtol=1e-4, atol=1e-6))
+                    N_("25 random points, hidden={hidden}, steps={steps}, lr={lr}, seed={seed}, activation={act!r}; the "
+                       "four arrays compared with the reference's", hidden=hidden, steps=steps, lr=lr, seed=seed,
+                       act=act), rtol=1e-4, atol=1e-6))
 for (act, hidden, steps, lr, seed), secret in zip([("tanh", 3, 1500, 0.5, 3), ("relu", 8, 1000, 0.5, 4)], _SECRET):
     X, y = _moons(200, seed)
     Xe, ye = _moons(400, secret)
     ref = _train(X, y, hidden, steps, lr, seed, act)
     assert np.mean(_predict(*ref, Xe, act) == ye) >= 0.93
     _tr.append(Case((X, y, hidden, steps, lr, seed, act), tuple(np.zeros_like(p) for p in ref),
-                    f"200 moons points (turned), hidden={hidden}, steps={steps}, lr={lr}, seed={seed}, "
-                    f"activation={act!r}; accuracy on 400 new points", check=_accuracy_check(Xe, ye, act, 0.88)))
+                    N_("200 moons points (turned), hidden={hidden}, steps={steps}, lr={lr}, seed={seed}, "
+                       "activation={act!r}; accuracy on 400 new points", hidden=hidden, steps=steps, lr=lr, seed=seed,
+                       act=act), check=_accuracy_check(Xe, ye, act, 0.88)))
 
 TASKS = [Task("1. collapse", "collapse", 2, _co, parts=("W", "b")),
          Task("2. sigmoid_backward", "sigmoid_backward", 1, _si),
@@ -119,4 +122,4 @@ TASKS = [Task("1. collapse", "collapse", 2, _co, parts=("W", "b")),
          Task("6. train_moons", "train_moons", 3, _tr, parts=("W1", "b1", "W2", "b2"),
               uses={"tanh_backward": tanh_backward, "relu_backward": relu_backward}),
          Task("7. one_unit_prediction", "one_unit_prediction", 1,
-              [Case((), np.array(1.0), "your prediction (1, 2, 3 or 4)")], scalar=True)]
+              [Case((), np.array(1.0), N_("your prediction (1, 2, 3 or 4)"))], scalar=True)]

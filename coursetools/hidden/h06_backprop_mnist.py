@@ -9,7 +9,7 @@ the references below (``uses``). Reference gradients are checked against numeric
 import numpy as np
 
 import nnkit
-from coursetools.grading import Task, Case
+from coursetools.grading import N_, Task, Case
 
 rng = np.random.default_rng(606)
 NAMES = ["W1", "b1", "W2", "b2", "W3", "b3"]
@@ -107,18 +107,20 @@ def disguised(images, seed, noise=0.2):
 _lb, _b3, _ng, _sb = [], [], [], []
 for N, D, M in [(1, 1, 1), (5, 4, 3), (3, 7, 2)]:
     dout, x, W = rng.normal(size=(N, M)), rng.normal(size=(N, D)), rng.normal(size=(D, M))
-    _lb.append(Case((dout, x, W), linear_backward(dout, x, W), f"dout of shape {(N, M)}, x of shape {(N, D)}, "
-                                                              f"W of shape {(D, M)}"))
+    _lb.append(Case((dout, x, W), linear_backward(dout, x, W),
+                    N_("dout of shape {dout}, x of shape {x}, W of shape {W}", dout=(N, M), x=(N, D), W=(D, M))))
 for N, D, H1, H2, C in [(4, 5, 4, 4, 3), (7, 6, 5, 3, 4), (1, 3, 3, 4, 2)]:
     X, y, params = _net(N, D, H1, H2, C)
     grads = backward3(X, y, *params)
     for g, n in zip(grads, _numerical(X, y, params, 1e-6)):
         assert np.allclose(g, n, atol=1e-7)
-    _b3.append(Case((X, y, *params), grads, f"X of shape {(N, D)}, hidden layers {H1} and {H2}, C={C}"))
+    _b3.append(Case((X, y, *params), grads, N_("X of shape {X}, hidden layers {H1} and {H2}, C={C}", X=(N, D), H1=H1,
+                                               H2=H2, C=C)))
 for N, D, H1, H2, C in [(3, 4, 3, 2, 3), (2, 2, 3, 3, 2)]:
     X, y, params = _net(N, D, H1, H2, C)
     _ng.append(Case((X, y, *params, 1e-3), tuple(_numerical(X, y, params, 1e-3)),
-                    f"X of shape {(N, D)}, hidden layers {H1} and {H2}, h=0.001", rtol=1e-6, atol=1e-9))
+                    N_("X of shape {X}, hidden layers {H1} and {H2}, h={h}", X=(N, D), H1=H1, H2=H2, h=0.001),
+                    rtol=1e-6, atol=1e-9))
 for N, D in [(1, 1), (6, 3), (4, 5)]:
     dout, x, gamma, beta = rng.normal(size=(N, D)), rng.normal(size=(N, D)), rng.normal(size=D), rng.normal(size=D)
     L = lambda x_, g_, b_: np.sum(dout * (x_ * g_ + b_))
@@ -126,13 +128,14 @@ for N, D in [(1, 1), (6, 3), (4, 5)]:
     for got, arg, k in [(want[0], x, 0), (want[1], gamma, 1), (want[2], beta, 2)]:
         num = nnkit.numerical_gradient(lambda v: L(*[v if j == k else a for j, a in enumerate((x, gamma, beta))]), arg.copy())
         assert np.allclose(got, num, atol=1e-7)
-    _sb.append(Case((dout, x, gamma), want, f"dout and x of shape {(N, D)}, gamma of shape {(D,)}"))
+    _sb.append(Case((dout, x, gamma), want, N_("dout and x of shape {x}, gamma of shape {gamma}", x=(N, D), gamma=(D,))))
 
 
 def _accuracy_check(X_eval, labels, needed):
     def check(got):
         acc = float(np.mean(_predict(got, X_eval) == labels))
-        return None if acc >= needed else f"accuracy of the trained network on new digits {acc:.1%}, at least {needed:.0%} expected"
+        return None if acc >= needed else N_("accuracy of the trained network on new digits {acc:.1%}, at least "
+                                             "{needed:.0%} expected", acc=acc, needed=needed)
     return check
 
 
@@ -140,21 +143,22 @@ _tr = []
 for N, D, hidden, epochs, lr, seed in [(230, 8, 6, 2, 0.1, 4), (150, 5, 4, 3, 0.3, 9)]:
     X, y = rng.normal(size=(N, D)), rng.integers(0, 10, N)
     _tr.append(Case((X, y, hidden, epochs, lr, seed), tuple(_train(X, y, hidden, epochs, lr, seed)),
-                    f"X of shape {(N, D)} (random numbers), hidden={hidden}, epochs={epochs}, lr={lr}, seed={seed}; the "
-                    f"six arrays compared with the reference's", rtol=1e-4, atol=1e-6))
+                    N_("X of shape {X} (random numbers), hidden={hidden}, epochs={epochs}, lr={lr}, seed={seed}; the six "
+                       "arrays compared with the reference's", X=(N, D), hidden=hidden, epochs=epochs, lr=lr, seed=seed),
+                    rtol=1e-4, atol=1e-6))
 X_tr, y_tr, X_te, y_te = nnkit.load_mnist(normalize=True)
 _Xe, _ye = disguised(X_te[:1000], _SECRET)[:, _PERM], y_te[:1000]
 _X, _y = X_tr[5000:7000].reshape(2000, -1)[:, _PERM], y_tr[5000:7000]
 _tr.append(Case((_X, _y, 32, 5, 0.2, 1), tuple(np.zeros(s) for s in [(784, 32), 32, (32, 32), 32, (32, 10), 10]),
-                "2,000 MNIST training images with shuffled pixels, hidden=32, epochs=5, lr=0.2, seed=1; accuracy on "
-                "1,000 new digits with the same shuffle", check=_accuracy_check(_Xe, _ye, 0.75)))
+                N_("2,000 MNIST training images with shuffled pixels, hidden=32, epochs=5, lr=0.2, seed=1; accuracy on "
+                   "1,000 new digits with the same shuffle"), check=_accuracy_check(_Xe, _ye, 0.75)))
 
 TASKS = [Task("1. linear_backward", "linear_backward", 2, _lb, parts=("dx", "dW", "db")),
          Task("2. backward3", "backward3", 3, _b3, parts=tuple(f"d{n}" for n in NAMES),
               uses={"linear_backward": linear_backward}),
          Task("3. numerical_grads", "numerical_grads", 2, _ng, parts=tuple(f"d{n}" for n in NAMES)),
          Task("4. dead_unit_prediction", "dead_unit_prediction", 1,
-              [Case((), np.array(2.0), "your prediction (1, 2, 3 or 4)")], scalar=True),
+              [Case((), np.array(2.0), N_("your prediction (1, 2, 3 or 4)"))], scalar=True),
          Task("5. scale_backward", "scale_backward", 2, _sb, parts=("dx", "dgamma", "dbeta")),
          Task("6. train_mnist", "train_mnist", 3, _tr, parts=tuple(NAMES),
               uses={"linear_backward": linear_backward, "backward3": backward3})]

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from coursetools.grading import Task, Case
+from coursetools.grading import N_, Task, Case
 
 rng = np.random.default_rng(707)
 
@@ -159,19 +159,19 @@ def _ops(rows):
 
 # Task 1: sums and products, numbers on either side, a node used twice
 _t1_graphs = [
-    ([1.5, -2.0], [[0, 0, 1], [1, 0, 1], [1, 2, 3]], "(a + b) * (a * b)"),
-    ([0.7], [[0, 0, 0], [1, 0, 0], [1, 1, 2]], "a + a, a * a, their product"),
-    ([3.0, 0.5, -1.0], [[6, 0, -2.5], [5, 1, 4.0], [1, 3, 4], [0, 5, 2]], "-2.5 * a, b + 4, products and sums"),
+    ([1.5, -2.0], [[0, 0, 1], [1, 0, 1], [1, 2, 3]], N_("(a + b) * (a * b)")),
+    ([0.7], [[0, 0, 0], [1, 0, 0], [1, 1, 2]], N_("a + a, a * a, their product")),
+    ([3.0, 0.5, -1.0], [[6, 0, -2.5], [5, 1, 4.0], [1, 3, 4], [0, 5, 2]], N_("-2.5 * a, b + 4, products and sums")),
 ]
-_t1 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), f"{desc}, built with your __add__ and __mul__")
+_t1 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), N_("{graph}, built with your __add__ and __mul__", graph=desc))
        for lv, ops, desc in _t1_graphs]
 # Task 2: tanh, exp, powers, applied to leaves only (independent of Task 1)
 _t2_graphs = [
-    ([0.3, -1.2, 2.0], [[2, 0, 0], [2, 1, 0], [2, 2, 0]], "tanh of three numbers"),
-    ([0.3, -1.2], [[3, 0, 0], [3, 1, 0], [4, 0, 3.0], [4, 1, -1.0]], "exp, a ** 3, b ** -1"),
-    ([2.5, 0.1], [[4, 0, 0.5], [4, 1, 2.0], [2, 0, 0], [3, 1, 0]], "a ** 0.5, b ** 2, tanh, exp"),
+    ([0.3, -1.2, 2.0], [[2, 0, 0], [2, 1, 0], [2, 2, 0]], N_("tanh of three numbers")),
+    ([0.3, -1.2], [[3, 0, 0], [3, 1, 0], [4, 0, 3.0], [4, 1, -1.0]], N_("exp, a ** 3, b ** -1")),
+    ([2.5, 0.1], [[4, 0, 0.5], [4, 1, 2.0], [2, 0, 0], [3, 1, 0]], N_("a ** 0.5, b ** 2, tanh, exp")),
 ]
-_t2 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), f"{desc}, built with your tanh, exp and **", rtol=1e-6,
+_t2 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), N_("{graph}, built with your tanh, exp and **", graph=desc), rtol=1e-6,
             atol=1e-9) for lv, ops, desc in _t2_graphs]
 
 # Tasks 3 and 4: graphs of sums, products and tanh made with the constructor (codes 0-2)
@@ -182,11 +182,11 @@ _long = [[1, 0, 1], [2, 2, 0]] + [[0 if k % 2 else 1, 3 + k, 1] for k in range(2
 _unused = [[1, 0, 0], [0, 3, 3]]                                                      # leaves 1 and 2 not used
 # n2 = a * b; n3 = tanh(n2); n4 = n2 + n3; n5 = n4 * a; n6 = n5 + n2: n2 is reached along paths of lengths 1, 3, 4
 _uneven = [[1, 0, 1], [2, 2, 0], [0, 2, 3], [1, 4, 0], [0, 5, 2]]
-_graphs = [([2.0, -3.0, 10.0], _shared, "lesson 7's f + tanh(a*b), shared sub-expressions"),
-           ([0.4, -0.8, 1.1], _diamond, "a + a, (a+a)*(a+a), nodes reached along many paths"),
-           ([0.9, 1.0001, 0.5], _long, "a chain of 3,000 operations"),
-           ([1.5, 2.0, 3.0], _unused, "a*a + a*a with two unused leaves"),
-           ([0.3, -0.7], _uneven, "an inner node reached along paths of lengths 1, 3 and 4")]
+_graphs = [([2.0, -3.0, 10.0], _shared, N_("lesson 7's f + tanh(a*b), shared sub-expressions")),
+           ([0.4, -0.8, 1.1], _diamond, N_("a + a, (a+a)*(a+a), nodes reached along many paths")),
+           ([0.9, 1.0001, 0.5], _long, N_("a chain of 3,000 operations")),
+           ([1.5, 2.0, 3.0], _unused, N_("a*a + a*a with two unused leaves")),
+           ([0.3, -0.7], _uneven, N_("an inner node reached along paths of lengths 1, 3 and 4"))]
 
 
 def _topo_check(leaves, ops):
@@ -201,32 +201,35 @@ def _topo_check(leaves, ops):
     def check(got):
         count, pos = int(got[0]), got[1:]
         if count != len(reach):
-            return f"the order has {count} entries; the graph has {len(reach)} distinct nodes (each must appear once)"
+            return N_("the order has {count} entries; the graph has {nodes} distinct nodes (each must appear once)",
+                      count=count, nodes=len(reach))
         if any(pos[k] < 0 for k in reach):
-            return "a node the root depends on is missing from the order"
+            return N_("a node the root depends on is missing from the order")
         if any(pos[k] >= 0 for k in range(len(nodes)) if k not in reach):
-            return "the order contains a node the root does not depend on"
+            return N_("the order contains a node the root does not depend on")
         if len({pos[k] for k in reach}) != len(reach):
-            return "two nodes share a position: is a node listed twice?"
+            return N_("two nodes share a position: is a node listed twice?")
         if any(pos[index[id(p)]] > pos[k] for k in reach for p in nodes[k].parents):
-            return "a node comes before one of its parents"
+            return N_("a node comes before one of its parents")
         return None
     return check
 
 
 _t3 = [Case((np.array(lv), _ops(ops)), np.zeros(len(lv) + len(ops) + 1), desc, check=_topo_check(lv, _ops(ops)))
        for lv, ops, desc in _graphs]
-_t4 = [Case((np.array(lv), _ops(ops), times), _grads(lv, _ops(ops)), f"{desc}, backward() called {times}x",
+_t4 = [Case((np.array(lv), _ops(ops), times), _grads(lv, _ops(ops)), N_("{graph}, backward() called {times}x", graph=desc,
+                                                                        times=times),
             rtol=1e-7, atol=1e-9)
        for (lv, ops, desc), times in zip(_graphs + [_graphs[0]], [1, 1, 1, 1, 1, 2])]
 
 
 # Task 6: sin and a / b, on leaves and on each other (independent of Tasks 1 and 2)
 _t6_graphs = [
-    ([0.4, -1.3], [[7, 0, 0], [7, 1, 0], [8, 0, 1], [8, 1, 0]], "sin a, sin b, a / b, b / a"),
-    ([2.5, 0.8], [[8, 0, 0], [7, 0, 0], [8, 3, 1], [8, 1, 4]], "a / a, sin a, (sin a) / b, b / (the last)"),
+    ([0.4, -1.3], [[7, 0, 0], [7, 1, 0], [8, 0, 1], [8, 1, 0]], N_("sin a, sin b, a / b, b / a")),
+    ([2.5, 0.8], [[8, 0, 0], [7, 0, 0], [8, 3, 1], [8, 1, 4]], N_("a / a, sin a, (sin a) / b, b / (the last)")),
 ]
-_t6 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), f"{desc}, built with your sin and /", rtol=1e-6, atol=1e-9)
+_t6 = [Case((np.array(lv), _ops(ops)), _locals(lv, _ops(ops)), N_("{graph}, built with your sin and /", graph=desc), rtol=1e-6,
+            atol=1e-9)
        for lv, ops, desc in _t6_graphs]
 
 
@@ -264,30 +267,31 @@ def _xor(n, seed, same=True):
 def _accuracy_check(Xe, ye, needed):
     def check(got):
         acc = float(np.mean(np.array([_float_forward(got, x) > 0 for x in Xe]) == ye))
-        inverted = " (almost every answer is the other class: is the target or the sign of a step inverted?)"
-        return None if acc >= needed else (f"accuracy on new points {acc:.0%}, at least {needed:.0%} expected"
-                                           + (inverted if acc < 0.15 else ""))
+        inverted = N_(" (almost every answer is the other class: is the target or the sign of a step inverted?)")
+        return None if acc >= needed else N_("accuracy on new points {acc:.0%}, at least {needed:.0%} expected{hint}",
+                                             acc=acc, needed=needed, hint=inverted if acc < 0.15 else "")
     return check
 
 
 _t7 = []
 for n, steps, lr, seed in [(6, 3, 0.5, 4), (9, 2, 0.8, 7)]:
     X, y = rng.normal(size=(n, 2)), rng.integers(0, 2, n)
-    _t7.append(Case((X, y, steps, lr, seed), _train_tiny(X, y, steps, lr, seed), f"{n} random points, steps={steps}, "
-                    f"lr={lr}, seed={seed}; the 17 numbers compared with the reference's", rtol=1e-6, atol=1e-9))
+    _t7.append(Case((X, y, steps, lr, seed), _train_tiny(X, y, steps, lr, seed),
+                    N_("{n} random points, steps={steps}, lr={lr}, seed={seed}; the 17 numbers compared with the "
+                       "reference's", n=n, steps=steps, lr=lr, seed=seed), rtol=1e-6, atol=1e-9))
 _X, _y = _xor(30, 7105, same=False)
 _Xe, _ye = _xor(200, 7106, same=False)
 _trained = _train_tiny(_X, _y, 40, 0.5, 1)
 assert np.mean((np.array([_float_forward(_trained, x) for x in _Xe]) > 0) == _ye) >= 0.95
-_t7.append(Case((_X, _y, 40, 0.5, 1), np.zeros(17), "30 points of the other XOR (label 1 where the signs differ), "
-                "steps=40, lr=0.5, seed=1; accuracy on 200 new points", check=_accuracy_check(_Xe, _ye, 0.9)))
+_t7.append(Case((_X, _y, 40, 0.5, 1), np.zeros(17), N_("30 points of the other XOR (label 1 where the signs differ), "
+                "steps=40, lr=0.5, seed=1; accuracy on 200 new points"), check=_accuracy_check(_Xe, _ye, 0.9)))
 
-TASKS = [Task("1. __add__ and __mul__", "forward_locals", 2, _t1, shown="Value.__add__/__mul__"),
-         Task("2. tanh, exp, __pow__", "forward_locals", 2, _t2, shown="Value.tanh/exp/__pow__"),
+TASKS = [Task(N_("1. __add__ and __mul__"), "forward_locals", 2, _t1, shown="Value.__add__/__mul__"),
+         Task(N_("2. tanh, exp, __pow__"), "forward_locals", 2, _t2, shown="Value.tanh/exp/__pow__"),
          Task("3. topological_order", "topo_positions", 2, _t3, shown="topological_order"),
          Task("4. backward", "grads_after_backward", 3, _t4, uses={"topological_order": topological_order},
               shown="Value.backward"),
          Task("5. order_explanation", "order_explanation", 1,
-              [Case((), np.array(2.0), "your choice (1, 2, 3 or 4)")], scalar=True),
-         Task("6. sin and __truediv__", "forward_locals", 2, _t6, shown="Value.sin/__truediv__"),
+              [Case((), np.array(2.0), N_("your choice (1, 2, 3 or 4)"))], scalar=True),
+         Task(N_("6. sin and __truediv__"), "forward_locals", 2, _t6, shown="Value.sin/__truediv__"),
          Task("7. train_tiny", "train_tiny", 3, _t7, uses={"topological_order": topological_order, "Value": Value})]
