@@ -105,6 +105,13 @@ _PNG = "_nnkit_png"
 UNDESCRIBED = ("figure", "image", "plot", "chart", "graph", "picture", "diagram", "alt", "description")
 
 
+def _word_count(text):
+    """Words of a description: space-separated words, and in Japanese (written without spaces) one word for
+    every two kana or kanji."""
+    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff")
+    return len(text.split()) + cjk // 2
+
+
 def describe(fig, text):
     """Attach a description of the figure's message, read wherever the picture cannot be seen. Lesson 1 (and
     every figure of the course).
@@ -121,7 +128,7 @@ def describe(fig, text):
     if not isinstance(fig, Figure):
         raise TypeError(tr("describe(fig, text): fig must be a matplotlib Figure (or Axes), but a {type} was given. "
                            "Pass the figure a plotting function returned.", type=type(fig).__name__))
-    if not isinstance(text, str) or len(text.split()) < 4 or text.strip().lower().strip(".") in UNDESCRIBED \
+    if not isinstance(text, str) or _word_count(text) < 4 or text.strip().lower().strip(".") in UNDESCRIBED \
             or text.lstrip().startswith("<Figure"):
         raise ValueError(tr("describe: text must say in words what the figure shows (at least four words, e.g. 'Loss "
                             "falls from 2.30 to 0.10 in 8 epochs'), but {text!r} was given.", text=text))

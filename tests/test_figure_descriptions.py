@@ -75,12 +75,21 @@ def test_an_undescribed_figure_stays_as_matplotlib_shows_it(shell):
     assert "text/html" not in data and "image/png" not in meta and data["text/plain"].startswith("<Figure")
 
 
-@pytest.mark.parametrize("text", ["", "plot", "Figure", "<Figure size 640x480 with 1 Axes>", "a loss curve"])
+@pytest.mark.parametrize("text", ["", "plot", "Figure", "<Figure size 640x480 with 1 Axes>", "a loss curve", "図です"])
 def test_describe_refuses_texts_that_say_nothing(text):
     import matplotlib.pyplot as plt
     fig = plt.figure()
     with pytest.raises(ValueError, match="what the figure shows"):
         nnkit.plotting.describe(fig, text)
+    plt.close(fig)
+
+
+def test_describe_takes_japanese_written_without_spaces():
+    """Japanese has no spaces between words: a real description must not be refused for it."""
+    import matplotlib.pyplot as plt
+    fig = plt.figure()
+    nnkit.plotting.describe(fig, "損失は8エポックで2.30から0.10に下がる")
+    assert nnkit.plotting.description(fig) == "損失は8エポックで2.30から0.10に下がる"
     plt.close(fig)
 
 
