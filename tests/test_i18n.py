@@ -228,6 +228,7 @@ def _text_outputs(nb):
 
 
 # lines that report a measured time, which differs from run to run in either edition
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 TIMING = re.compile(r"^.*(\d\s*(s|ms|µs)\b|seconds|hours|slower|faster).*$", re.M)
 
 
@@ -235,9 +236,17 @@ TIMING = re.compile(r"^.*(\d\s*(s|ms|µs)\b|seconds|hours|slower|faster).*$", re
                          ids=[i for i in IDS if i.startswith("lessons/")])
 def test_japanese_lesson_prints_what_the_english_one_prints(notebook):
     """Prints stay English in the lessons, and the code is the same: the text outputs of the committed Japanese
-    notebook equal the English ones, cell by cell (times excepted)."""
+    notebook equal the English ones, cell by cell (times excepted). Where nnkit itself words an output
+    (an Explorer's status, in Japanese there), the words may differ but every number is the same."""
     english = _text_outputs(nbformat.read(REPO / notebook, as_version=4))
     japanese = _text_outputs(nbformat.read(i18n.built_path(LANG, notebook), as_version=4))
-    differ = [cell_id for cell_id, text in english.items()
-              if TIMING.sub("<time>", text) != TIMING.sub("<time>", japanese.get(cell_id, ""))]
-    assert not differ, f"{notebook}: the Japanese edition prints other text in cells {differ}"
+    differ, numbers_differ = [], []
+    for cell_id, text in english.items():
+        en, ja = TIMING.sub("<time>", text), TIMING.sub("<time>", japanese.get(cell_id, ""))
+        if en != ja:
+            differ.append(cell_id)
+            if NUMBER.findall(en) != NUMBER.findall(ja):
+                numbers_differ.append(cell_id)
+    assert not numbers_differ, f"{notebook}: the Japanese edition prints other numbers in cells {numbers_differ}"
+    worded_by_nnkit = {"c50"} if notebook.name == "03_gradient_descent.ipynb" else set()
+    assert set(differ) <= worded_by_nnkit, f"{notebook}: the Japanese edition prints other text in cells {differ}"
