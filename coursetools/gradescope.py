@@ -53,13 +53,14 @@ from pathlib import Path
 
 from .paths import HIDDEN_DIR, REPO
 
-GRADING_PACKAGES = ("numpy", "matplotlib", "tqdm", "threadpoolctl", "nbformat", "pyseccomp")   # the notebooks' and grader's imports
+GRADING_PACKAGES = ("numpy", "matplotlib", "matplotlib-fontja", "tqdm", "threadpoolctl", "nbformat", "polib",
+                    "pyseccomp")   # the notebooks' and grader's imports (fontja: Japanese notebooks draw with it)
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ROOT_VAR, ISOLATION_VAR, UID_VAR = "COURSETOOLS_AUTOGRADER_ROOT", "COURSETOOLS_ISOLATION", "COURSETOOLS_STUDENT_UID"
 STUDENT_UID = 62000           # outside the sandbox's 61000-61999 and the usual account ranges
 NOT_GRADED = "Could not be graded automatically"
-GRADER_FILES = ("__init__.py", "paths.py", "gradescope.py", "shards.py", "grading")     # of coursetools: no hidden tests
+GRADER_FILES = ("__init__.py", "paths.py", "gradescope.py", "shards.py", "i18n.py", "grading")   # of coursetools: no hidden tests
 
 
 # --- the zip ----------------------------------------------------------------------------------------------
@@ -109,6 +110,10 @@ def build_zip(exercise, out_dir, details="after_due_date", scores="visible", hid
     source = hidden_dir / f"{exercise}.ipynb" if hidden_dir != HIDDEN_DIR else REPO / "exercises" / f"{exercise}.ipynb"
     if source.is_file():        # the exercise as released: its provided cells are put back before grading
         files.append((f"hidden/{exercise}.ipynb", source.read_bytes(), 0o644))
+    for translated in sorted((REPO / "exercises").glob(f"*/{exercise}.ipynb")) if hidden_dir == HIDDEN_DIR else ():
+        files.append((f"hidden/{translated.parent.name}/{exercise}.ipynb", translated.read_bytes(), 0o644))
+    for catalogue in sorted((REPO / "i18n").glob("*/coursetools.po")):     # the feedback in other languages
+        files.append((f"grader/i18n/{catalogue.parent.name}/coursetools.po", catalogue.read_bytes(), 0o644))
     package = Path(__file__).resolve().parent
     for arc, path in (_package_files(package, "grader/coursetools", only=GRADER_FILES)
                       + _package_files(REPO / "nnkit", "nnkit")):

@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 
@@ -60,11 +61,14 @@ def test_the_zip_has_gradescopes_layout_and_nothing_secret(tmp_path):
         assert {"setup.sh", "run_autograder", "requirements.txt", "autograder.json"} <= names
         for script in ("setup.sh", "run_autograder"):                       # executable, as Gradescope runs them
             assert (infos[script].external_attr >> 16) & 0o111 == 0o111, script
-        assert sorted(n for n in names if n.startswith("hidden/")) == [f"hidden/{EXERCISE}.ipynb", f"hidden/h{EXERCISE}.py"]
-        assert zf.read(f"hidden/{EXERCISE}.ipynb") == (REPO / "exercises" / f"{EXERCISE}.ipynb").read_bytes()
-        assert not [n for n in names if "solutions" in n or (n.endswith(".ipynb") and n != f"hidden/{EXERCISE}.ipynb")
+        released = [f"hidden/{EXERCISE}.ipynb", f"hidden/ja/{EXERCISE}.ipynb"]     # both editions' exercise
+        assert sorted(n for n in names if n.startswith("hidden/")) == released[:1] + [f"hidden/h{EXERCISE}.py"] + released[1:]
+        assert zf.read(released[0]) == (REPO / "exercises" / f"{EXERCISE}.ipynb").read_bytes()
+        assert zf.read(released[1]) == (REPO / "exercises" / "ja" / f"{EXERCISE}.ipynb").read_bytes()
+        assert not [n for n in names if "solutions" in n or (n.endswith(".ipynb") and n not in released)
                     or "/hidden/" in n]
-        assert "grader/coursetools/grading/core.py" in names and "nnkit/__init__.py" in names
+        assert {"grader/coursetools/grading/core.py", "grader/coursetools/i18n.py", "grader/i18n/ja/coursetools.po",
+                "nnkit/__init__.py", "nnkit/locale/ja/LC_MESSAGES/nnkit.mo"} <= names
         config = json.loads(zf.read("autograder.json"))
         pins = zf.read("requirements.txt").decode()
     assert config["exercise"] == EXERCISE and config["details"] == "after_due_date" and config["scores"] == "visible"
@@ -166,12 +170,21 @@ os.chmod(ROOT + "/results", 0o777)
     return nb
 
 
+def _japanese_doubled_loss():
+    """The Japanese edition's solution with a loss twice too large: Japanese feedback, the same hidden tests."""
+    nb = nbformat.read(str(REPO / "solutions" / "ja" / f"{EXERCISE}.ipynb"), as_version=4)
+    for cell in nb.cells:
+        cell.source = cell.source.replace("return 0.5 * float(r @ r)", "return float(r @ r)")
+    return nb
+
+
 CASES = {                          # name: (notebook, graded in the fallback mode too)
     "right": (class02.solution, True),
     "untouched": (class02.untouched, False),
     "partial": (lambda: class02.wrong(next(k for k, w in enumerate(class02.wrong_answers()) if w[3] > 0)), True),
     "column_gradient": (lambda: class02.wrong(6), False),
     "lstsq_tuple": (lambda: class02.wrong(len(class02.wrong_answers()) - 1), False),
+    "japanese": (_japanese_doubled_loss, True),
 }
 
 
@@ -217,6 +230,8 @@ def test_every_score_equals_the_course_grader(autograder, reference, mode):
             else:
                 assert not details, (name, t)
         assert got["output"].count("Cell ") == ref["output"].count("Cell "), "the notebook's own errors"
+    japanese = "\n".join(t["output"] for t in reference["japanese"]["tests"])     # compared above, line by line
+    assert 0 < reference["japanese"]["score"] < FULL and re.search("[\u3040-\u30ff\u4e00-\u9fff]", japanese), japanese
 
 
 @pytest.mark.parametrize("mode", ["sandbox", "user"])

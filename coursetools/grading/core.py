@@ -28,12 +28,14 @@ class SandboxUnavailable(RuntimeError):
 
 def _source_cells(exercise, hidden_dir, source, lang="en"):
     """The cells of the exercise notebook whose provided cells are put back into each submission: the
-    course's own ``exercises/<exercise>.ipynb`` (``exercises/<lang>/...`` for another language than English;
-    or ``<hidden>/<exercise>.ipynb`` with --hidden), or ``source``; None when there is none."""
+    course's own ``exercises/<exercise>.ipynb`` (or ``<hidden>/<exercise>.ipynb`` with --hidden; for another
+    language than English ``<lang>/<exercise>.ipynb`` in that folder when there is one), or ``source``; None
+    when there is none."""
     import nbformat
     if source is None:
-        folder = REPO / "exercises" / (lang if lang != "en" else "")
-        source = (Path(hidden_dir) if hidden_dir else folder) / f"{exercise}.ipynb"
+        folder = Path(hidden_dir) if hidden_dir else REPO / "exercises"
+        translated = folder / lang / f"{exercise}.ipynb"
+        source = translated if lang != "en" and translated.is_file() else folder / f"{exercise}.ipynb"
     source = Path(source)
     if not source.is_file():
         return None
