@@ -12,7 +12,7 @@ from pathlib import Path
 from ..shards import select_shard, write_shard_record
 from .core import Grader, SandboxUnavailable
 from .sandbox import Limits
-from .submissions import exercise_from_path, notebook_language
+from .submissions import exercise_from_path
 
 
 def _interrupt(signum, frame):
@@ -56,7 +56,7 @@ def _main(argv):
     ap.add_argument("--quiet", action="store_true", help="print only the scores")
     ap.add_argument("--lang", default=None, choices=["en", "ja"],
                     help="language of the feedback, and of the exercise notebook whose provided cells are put back "
-                         "(exercises/ja/ for ja); default: the notebook's own (metadata \"language\"), else en")
+                         "(exercises/ja/ for ja); default: each notebook's own (metadata \"language\"), else en")
     a = ap.parse_args(argv)
     src = Path(a.submissions)
     paths = sorted(src.glob("*.ipynb")) if src.is_dir() else [src]
@@ -64,7 +64,7 @@ def _main(argv):
         print(f"No notebooks found in {src}.", file=sys.stderr)
         return 2
     exercise = a.exercise or exercise_from_path(paths[0])
-    lang = a.lang or notebook_language(paths[0])
+    lang = a.lang                 # None: each notebook's own language (metadata "language"), else en
     try:
         everyone, paths = paths, (select_shard(paths, a.shard) if a.shard else paths)
     except ValueError as exc:

@@ -16,7 +16,7 @@ from . import protocol, results
 from .judge import judge
 from .runner import Cancelled, run_submission
 from .sandbox import Child, Isolation, Limits
-from .submissions import SubmissionError, notebook_cells, read_submission, student_names
+from .submissions import SubmissionError, data_language, notebook_cells, read_submission, student_names
 from .tasks import N_, load_exercise
 from ..i18n import translator
 from ..paths import REPO
@@ -44,11 +44,15 @@ def _source_cells(exercise, hidden_dir, source, lang="en"):
 
 class Grader:
     """Grades notebooks of one exercise. ``unsafe``: without a sandbox (trusted notebooks only). ``lang``: the
-    language of the feedback ("en", or "ja" through i18n/ja/coursetools.po; the hidden tests are the same)."""
+    language of the feedback ("en", or "ja" through i18n/ja/coursetools.po; the hidden tests are the same), and
+    of the exercise notebook whose provided cells are put back; None: each submission's own (its metadata
+    "language", which the Japanese edition's notebooks carry), so one class may mix both editions."""
 
-    def __init__(self, exercise, limits=None, hidden_dir=None, unsafe=False, source=None, tasks=None, lang="en"):
-        self.exercise, self.limits = exercise, limits or Limits()
-        self.tr = translator(lang)
+    def __init__(self, exercise, limits=None, hidden_dir=None, unsafe=False, source=None, tasks=None, lang=None):
+        self.exercise, self.limits, self.lang = exercise, limits or Limits(), lang
+        self._sources = {}
+        self._where = (exercise, hidden_dir, source)
+        self.tr = translator(lang or "en")
         self.isolation = Isolation(self.limits, unsafe)
         if self.isolation.mode is None:
             raise SandboxUnavailable(
@@ -56,8 +60,15 @@ class Grader:
                 f"with the grader's rights and could read the solutions or change grades. Install bubblewrap "
                 f"(apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without a sandbox.")
         self.tasks = tasks if tasks is not None else load_exercise(exercise, hidden_dir)
-        self.source_cells = _source_cells(exercise, hidden_dir, source, lang) if exercise else None
+        self.source_cells = self.sources(lang or "en")
         self.cancel = threading.Event()
+
+    def sources(self, lang):
+        """The provided cells of the exercise notebook in ``lang`` (read once), or None without an exercise."""
+        if lang not in self._sources:
+            exercise, hidden_dir, source = self._where
+            self._sources[lang] = _source_cells(exercise, hidden_dir, source, lang) if exercise else None
+        return self._sources[lang]
 
     @property
     def max_score(self):
@@ -107,31 +118,38 @@ class Grader:
         rec.grader_bugs = bugs
         return tests, notes, rec
 
-    def translated(self, res):
-        """The feedback of a results dict in the grader's language, line by line (``translator(lang).text``): its
-        output, and each test's name and output. (The gradebook's columns keep the English task names.)"""
-        if self.tr.lang == "en":
+    def translated(self, res, tr=None):
+        """The feedback of a results dict in the grader's language (or ``tr``'s), line by line
+        (``translator(lang).text``): its output, and each test's name and output. (The gradebook's columns keep
+        the English task names.)"""
+        tr = tr or self.tr
+        if tr.lang == "en":
             return res
         def lines(text):
-            return "\n".join(self.tr.text(line) for line in text.split("\n"))
+            return "\n".join(tr.text(line) for line in text.split("\n"))
         res["output"] = lines(res.get("output", ""))
         for test in res.get("tests", []):
-            test["name"] = self.tr.text(test["name"])
+            test["name"] = tr.text(test["name"])
             test["output"] = lines(test["output"])
         return res
+
+    def language_of(self, data):
+        """The language of one submission's feedback: the grader's, else the notebook's own."""
+        return self.lang or (data_language(data) if not isinstance(data, SubmissionError) else "en")
 
     def grade_data(self, data):
         """Grade one submission's bytes (or the ``SubmissionError`` of reading it); returns a Gradescope-style
         results dict (score, max_score, execution_time, tests, output; note and grader_error when needed), its
-        feedback in the grader's language."""
-        return self.translated(self._grade_data(data))
+        feedback in the grader's language (``lang=None``: the notebook's)."""
+        lang = self.language_of(data)
+        return self.translated(self._grade_data(data, lang), translator(lang))
 
-    def _grade_data(self, data):
+    def _grade_data(self, data, lang="en"):
         t0 = time.monotonic()
         try:
             if isinstance(data, SubmissionError):
                 raise data
-            cells, n_cells, restored = notebook_cells(data, self.source_cells)
+            cells, n_cells, restored = notebook_cells(data, self.sources(lang))
         except SubmissionError as exc:
             return {"score": 0.0, "max_score": self.max_score, "execution_time": 0.0, "output": str(exc),
                     "tests": [{"name": t.name, "score": 0.0, "max_score": t.points, "output": N_("not graded")}
@@ -187,7 +205,7 @@ class Grader:
                         again = self.grade_data(data[i])
                         again.pop("_crashed", None)
                         if again["score"] > res["score"]:
-                            again["output"] += "\n" + self.tr.text(N_(
+                            again["output"] += "\n" + translator(self.language_of(data[i])).text(N_(
                                 "Graded again alone after the others, since the first grading stopped early; this is "
                                 "the better of the two."))
                             graded[i] = again
@@ -215,17 +233,18 @@ def grade_cells(cells, n_cells, tasks, limits=None, unsafe=False):
     return tests, notes
 
 
-def grade_notebook(path, exercise, limits=None, hidden_dir=None, unsafe=False, lang="en"):
-    """Grade one submission; returns a Gradescope-style results dict (score, max_score, tests, output)."""
+def grade_notebook(path, exercise, limits=None, hidden_dir=None, unsafe=False, lang=None):
+    """Grade one submission; returns a Gradescope-style results dict (score, max_score, tests, output), its
+    feedback in ``lang`` (None: the notebook's own language)."""
     res = Grader(exercise, limits, hidden_dir, unsafe, lang=lang).grade_data(read_submission(path))
     res.pop("_crashed", None)
     return res
 
 
 def grade_folder(paths, exercise, out_dir, limits=None, hidden_dir=None, workers=None, unsafe=False,
-                 progress=None):
+                 progress=None, lang=None):
     """Grade many submissions in parallel; see ``Grader.grade_paths``."""
-    return Grader(exercise, limits, hidden_dir, unsafe).grade_paths(paths, out_dir, workers, progress)
+    return Grader(exercise, limits, hidden_dir, unsafe, lang=lang).grade_paths(paths, out_dir, workers, progress)
 
 
 __all__ = ["Grader", "SandboxUnavailable", "grade_cells", "grade_notebook", "grade_folder", "load_exercise"]

@@ -172,12 +172,21 @@ def exercise_from_path(path):
     return name[:-6] if name.lower().endswith(".ipynb") else name
 
 
-def notebook_language(path):
-    """The language a notebook says it is in (metadata "language", which the Japanese edition's notebooks
-    carry), "en" when it says none or cannot be read."""
+def data_language(data):
+    """The language a notebook's bytes say it is in (metadata "language"), "en" when they say none or are not a
+    notebook."""
     import json
     try:
-        lang = json.loads(read_notebook_bytes(path)).get("metadata", {}).get("language", "en")
+        lang = json.loads(data).get("metadata", {}).get("language", "en")
     except Exception:
         return "en"
     return lang if lang in ("en", "ja") else "en"
+
+
+def notebook_language(path):
+    """The language a notebook says it is in (metadata "language", which the Japanese edition's notebooks
+    carry), "en" when it says none or cannot be read."""
+    try:
+        return data_language(read_notebook_bytes(path))
+    except Exception:
+        return "en"
