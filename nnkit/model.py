@@ -18,7 +18,7 @@ class Params(dict):
 
     def __missing__(self, key):
         raise KeyError(tr("{key!r}: this model's parameters are named {names}. The k-th layer that has parameters "
-                          "gets the number k, as in lesson 6: W1, b1, W2, ...", key=key,
+                          "gets the number k (W1, b1, W2, ...), as in lesson 6.", key=key,
                           names=", ".join(self) or tr("(none)")))
 
 
