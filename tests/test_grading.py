@@ -445,7 +445,7 @@ def test_a_submission_that_crashed_among_classmates_is_graded_again_alone(monkey
     grader = core.Grader.__new__(core.Grader)
     grader.tasks = [Task("1. t", "f", 1, [Case((), np.zeros(1), "x")])]
     grader.cancel = __import__("threading").Event()
-    grader.tr = translator("en")
+    grader.tr, grader.lang = translator("en"), None
     calls = []
 
     def grade_data(data):
