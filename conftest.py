@@ -70,7 +70,7 @@ def pytest_collection_modifyitems(items):
 # engineers' jobs pushed the load average from 1.4 to 6.2: the order matters here, not the exact values),
 # handed out first. Everything else follows, larger units (more tests) first, as xdist's own --dist loadscope does.
 LONGEST_FIRST = {
-    "tests/test_exercise_wrong_solutions.py": 141,  # every kept wrong submission graded as a whole notebook
+    "tests/test_exercise_wrong_solutions.py": 40,   # the kept submissions, packed into 88 whole notebooks
     "tests/test_grading.py": 100,
     "tests/test_release.py": 64,                  # a fresh venv and pip install
     "tests/test_gradescope.py": 46,

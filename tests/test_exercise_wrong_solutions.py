@@ -3,10 +3,16 @@ notebooks: each must get the partial score written next to it in the task it bel
 other task (one mistake costs one task, even where a later task calls the broken function), each right-but-
 different submission full marks everywhere, the reference solution full marks in every task, and the untouched
 exercise 0. A submission is the notebook's setup and helper cells plus its solution cells (the checks, data and
-result cells earn no points and only cost time), with one solution cell replaced."""
+result cells earn no points and only cost time), with one solution cell replaced.
+
+To grade fewer notebooks, the kept submissions of an exercise are packed: one notebook holds several of them,
+each in another solution cell and for another task (a pack of mistakes is a harder test of "one mistake, one
+task" than one mistake alone). Each test still checks its own submission: its own task gets its own score,
+and every task without a mistake in the pack keeps full marks."""
+import ast
 import functools
-import shutil
 import importlib.util
+import shutil
 
 import nbformat
 import pytest
@@ -102,24 +108,107 @@ def _params(listname):
             yield pytest.param(ex, func, what, code, *entry[3:], id=f"{ex[:2]}-{func}-{k}-{what[:40]}")
 
 
+def _cell_of(exercise, func):
+    return getattr(_submissions(exercise), "CELL", {}).get(func, func)
+
+
+@functools.lru_cache(maxsize=None)
+def _reaches(exercise):
+    """{cell: the cells whose names it uses, directly or through others} over the solution's setup, helper and
+    solution cells: a mistake in cell A can reach a task whose function's cell reaches A."""
+    cells = _cells(_solution(exercise))
+    defines, uses = {}, {}
+    for gid, src in cells:
+        tree = ast.parse(src)
+        defines[gid] = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))} | {
+            t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+        uses[gid] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    direct = {a: {b for b in defines if b != a and uses[a] & defines[b]} for a in defines}
+    reach = {}
+    for a in direct:
+        seen, todo = set(), list(direct[a])
+        while todo:
+            b = todo.pop()
+            if b not in seen:
+                seen.add(b)
+                todo += direct[b]
+        reach[a] = seen
+    return reach
+
+
+@functools.lru_cache(maxsize=None)
+def _packs(exercise, listname):
+    """The entries of the submissions module's list ``listname`` in packs: [[entry number, ...], ...], filled
+    in the list's order. A pack holds at most one entry per solution cell and per task, and never two whose
+    cells reach each other (_reaches): a task with a mistake of its own must not hide what another mistake
+    costs it."""
+    entries, reach = getattr(_submissions(exercise), listname), _reaches(exercise)
+    task_cell = {k: _cell_of(exercise, t.func) for k, t in enumerate(_tasks(exercise))}
+
+    def clash(n, m):
+        (fa, *_), (fb, *_) = entries[n], entries[m]
+        ca, cb = _cell_of(exercise, fa), _cell_of(exercise, fb)
+        ta, tb = _task_index(exercise, fa), _task_index(exercise, fb)
+        # the graded function of a task may be a provided helper that calls the learner's (rule_answers)
+        reach_a = reach.get(task_cell[ta], set()) | reach.get(ca, set()) | {ca, task_cell[ta]}
+        reach_b = reach.get(task_cell[tb], set()) | reach.get(cb, set()) | {cb, task_cell[tb]}
+        return ca == cb or ta == tb or ca in reach_b or cb in reach_a
+
+    packs = []
+    for n in range(len(entries)):
+        k = next((i for i, pack in enumerate(packs) if not any(clash(n, m) for m in pack)), None)
+        if k is None:
+            packs.append([]); k = len(packs) - 1
+        packs[k].append(n)
+    return packs
+
+
+@functools.lru_cache(maxsize=None)
+def _graded_pack(exercise, listname, k):
+    """Grade pack ``k``: the solution's cells with each of the pack's entries in its own cell."""
+    entries = getattr(_submissions(exercise), listname)
+    replace = {_cell_of(exercise, entries[n][0]): entries[n][2] for n in _packs(exercise, listname)[k]}
+    cells = _cells(_solution(exercise))
+    assert set(replace) <= {g for g, _ in cells}, f"no solution cells {set(replace) - {g for g, _ in cells}}"
+    return _grade(exercise, [replace.get(g, src) for g, src in cells])
+
+
+def _pack_of(exercise, listname, n):
+    return next(k for k, pack in enumerate(_packs(exercise, listname)) if n in pack)
+
+
+def _pack_params(listname):
+    for ex in EXERCISES:
+        mod = _submissions(ex)
+        for n, entry in enumerate(getattr(mod, listname, []) if mod else []):
+            func, what = entry[:2]
+            yield pytest.param(ex, n, func, what, *entry[3:], id=f"{ex[:2]}-{func}-{n}-{what[:40]}")
+
+
 @needs_sandbox
-@pytest.mark.parametrize("exercise, func, what, code, score", list(_params("WRONG")))
-def test_wrong_submission_loses_points_in_its_own_task_only(exercise, func, what, code, score):
-    graded = _grade(exercise, _replaced(exercise, func, code))
+@pytest.mark.parametrize("exercise, n, func, what, score", list(_pack_params("WRONG")))
+def test_wrong_submission_loses_points_in_its_own_task_only(exercise, n, func, what, score):
+    k = _pack_of(exercise, "WRONG", n)
+    graded = _graded_pack(exercise, "WRONG", k)
     tasks = _tasks(exercise)
     own = _task_index(exercise, func)
     got, lines = graded[own]
     assert got == score, f"{exercise} {func} ({what}): scored {got}, deserves {score}\n" + "\n".join(lines)
     if score < tasks[own].points:
         assert len(lines) > 1, "a lost point comes with feedback"
-    others = {tasks[k].name: (s, lines) for k, (s, lines) in enumerate(graded) if k != own and s != tasks[k].points}
-    assert not others, f"{exercise} {func} ({what}) also cost other tasks: {others}"
+    entries = _submissions(exercise).WRONG
+    mistaken = {_task_index(exercise, entries[m][0]) for m in _packs(exercise, "WRONG")[k]}
+    others = {tasks[j].name: (s, lines) for j, (s, lines) in enumerate(graded)
+              if j not in mistaken and s != tasks[j].points}
+    assert not others, (f"{exercise} {func} ({what}), graded with {[entries[m][1] for m in _packs(exercise, 'WRONG')[k]]} "
+                        f"in other tasks, also cost tasks without a mistake: {others}")
 
 
 @needs_sandbox
-@pytest.mark.parametrize("exercise, func, what, code", list(_params("RIGHT")))
-def test_right_but_different_submission_keeps_full_marks(exercise, func, what, code):
-    for task, (got, lines) in zip(_tasks(exercise), _grade(exercise, _replaced(exercise, func, code))):
+@pytest.mark.parametrize("exercise, n, func, what", list(_pack_params("RIGHT")))
+def test_right_but_different_submission_keeps_full_marks(exercise, n, func, what):
+    graded = _graded_pack(exercise, "RIGHT", _pack_of(exercise, "RIGHT", n))
+    for task, (got, lines) in zip(_tasks(exercise), graded):
         assert got == task.points, f"{exercise} {func} ({what}): {task.name} scored {got}\n" + "\n".join(lines)
 
 
