@@ -57,7 +57,10 @@ def graded():
     os.environ["COURSETOOLS_TEST_SECRET"] = token
     t0 = time.monotonic()
     try:
-        results = grade_folder(sorted(ctx.subs.glob("*.ipynb")), "02_least_squares", ctx.out,
+        # the submissions that wait out their limits first, so that they do not all end the run on one worker
+        slow = ("slow_cells", "loop_in_gradient", "delayed_self_kill", "memory_fork_bomb", "loop_at_top_level")
+        paths = sorted(ctx.subs.glob("*.ipynb"), key=lambda p: (p.stem not in slow, p.name))
+        results = grade_folder(paths, "02_least_squares", ctx.out,
                                Limits(seconds=SECONDS, submission_seconds=hostile.BUDGET), HIDDEN, workers=2)
     finally:
         del os.environ["COURSETOOLS_TEST_SECRET"]
