@@ -26,15 +26,17 @@ def _multiset_difference(english, translated):
     return sorted((a - b).elements()), sorted((b - a).elements())
 
 
+def _differences(english, translated, missing, extra, show=str):
+    """Problems for what ``english`` (a list) has that ``translated`` lacks, and the reverse, as multisets."""
+    lost, added = _multiset_difference(english, translated)
+    return ([f"{missing}: {', '.join(map(show, lost))}"] if lost else []) + \
+           ([f"{extra}: {', '.join(map(show, added))}"] if added else [])
+
+
 def number_problems(msgid, msgstr):
     """The numbers of the English that the translation lacks, and those it adds."""
-    lost, added = _multiset_difference(DIGITS.findall(msgid), DIGITS.findall(msgstr))
-    problems = []
-    if lost:
-        problems.append(f"numbers of the English missing from the translation: {', '.join(lost)}")
-    if added:
-        problems.append(f"numbers in the translation that the English does not have: {', '.join(added)}")
-    return problems
+    return _differences(DIGITS.findall(msgid), DIGITS.findall(msgstr), "numbers of the English missing from the "
+                        "translation", "numbers in the translation that the English does not have")
 
 
 def _without_magics(source):
@@ -106,11 +108,7 @@ def span_problems(msgid, msgstr):
     """Math, code spans and code blocks of the English that the translation changed, dropped or added."""
     problems = []
     for kind, a, b in zip(("code block", "code span", "display math", "inline math"), spans(msgid), spans(msgstr)):
-        lost, added = _multiset_difference(a, b)
-        if lost:
-            problems.append(f"{kind} of the English missing or changed: {', '.join(map(repr, lost))}")
-        if added:
-            problems.append(f"{kind} not in the English: {', '.join(map(repr, added))}")
+        problems += _differences(a, b, f"{kind} of the English missing or changed", f"{kind} not in the English", repr)
     return problems
 
 
