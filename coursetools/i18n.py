@@ -320,6 +320,15 @@ def _with_set_language(source, lang):
     return source.rstrip("\n") + "\n\nimport nnkit\n" + line
 
 
+EDITION_PATH = re.compile(r"(?<![\w/.-])(lessons|exercises|solutions)/(\d\d_\w+\.ipynb)")
+
+
+def edition_paths(markdown, lang):
+    """A translated text's references to the course's notebooks (``lessons/02_x.ipynb``) pointed at the same
+    edition's (``lessons/ja/02_x.ipynb``): a Japanese lesson sends its reader to the Japanese exercise."""
+    return EDITION_PATH.sub(lambda m: f"{m.group(1)}/{lang}/{m.group(2)}", markdown)
+
+
 def untranslated_note(lang, count):
     """The first cell of a notebook built with --allow-incomplete."""
     return (f"**Incomplete translation ({lang})**: {count} cell(s) of this notebook are still in English "
@@ -328,8 +337,8 @@ def untranslated_note(lang, count):
 
 def translate_notebook(nb, po, lang, notebook, allow_incomplete=False):
     """The translated copy of an English notebook ``nb`` (nbformat node; its path ``notebook`` relative to the
-    repository) from its catalogue ``po``: translated cell sources, the set_language line, metadata
-    language; outputs and execution counts cleared (the built notebook is executed afterwards). Raises
+    repository) from its catalogue ``po``: translated cell sources (their notebook paths pointed at this
+    edition's notebooks, ``edition_paths``), the set_language line, metadata language; outputs and execution counts cleared (the built notebook is executed afterwards). Raises
     IncompleteTranslation listing the cells without a translation, unless ``allow_incomplete``."""
     import copy
     missing = missing_entries(po, notebook)
@@ -342,6 +351,8 @@ def translate_notebook(nb, po, lang, notebook, allow_incomplete=False):
     for cell in out.cells:
         if needs_translation(cell) and cell.id not in missing:
             cell.source = entries[cell.id].msgstr
+            if cell.cell_type == "markdown":
+                cell.source = edition_paths(cell.source, lang)
         if cell.cell_type == "code":
             if first_code:
                 cell.source = _with_set_language(cell.source, lang)

@@ -244,3 +244,16 @@ def test_japanese_lesson_prints_what_the_english_one_prints(notebook):
     differ = [cell_id for cell_id, text in english.items()
               if NUMBER.findall(TIMING.sub("<time>", text)) != NUMBER.findall(TIMING.sub("<time>", japanese[cell_id]))]
     assert not differ, f"{notebook}: the Japanese edition prints other numbers in cells {differ}"
+
+
+def test_a_translated_notebook_points_at_its_own_editions_notebooks():
+    """A Japanese lesson's summary sends its reader to exercises/ja/..., a Japanese exercise to lessons/ja/...
+    (only in the built notebooks: the catalogues keep the English paths, code spans unchanged)."""
+    text = "演習：`exercises/01_rule_based.ipynb`、レッスン lessons/02_least_squares.ipynb、lessons/ja/03_x.ipynb"
+    assert i18n.edition_paths(text, "ja") == ("演習：`exercises/ja/01_rule_based.ipynb`、レッスン "
+                                              "lessons/ja/02_least_squares.ipynb、lessons/ja/03_x.ipynb")
+    for notebook in NOTEBOOKS:
+        built = nbformat.read(i18n.built_path(LANG, notebook), as_version=4)
+        english_paths = [m.group(0) for c in built.cells if c.cell_type == "markdown"
+                         for m in i18n.EDITION_PATH.finditer(c.source)]
+        assert not english_paths, f"{notebook}: the Japanese notebook points at English notebooks {english_paths}"
