@@ -100,10 +100,25 @@ def copy_assets(out, log=None):
         if f.suffix in FONT_EXT:
             shutil.copy(f, fonts_dst / f.name)
     shutil.copy(ASSETS_SRC / "course.css", assets / "course.css")
+    _copy_japanese_font(assets / "fonts")
     theme = assets / "reveal.js" / "dist" / "theme" / f"{THEME}.css"
     # the theme's own font files are replaced by system fonts in course.css: do not load them at all
     theme.write_text(re.sub(r"@import url\([^)]*\);", "", theme.read_text(encoding="utf-8")), encoding="utf-8")
     return assets
+
+
+def _copy_japanese_font(folder):
+    """IPAexGothic (and its licence) from the matplotlib-fontja package into the decks' assets: the Japanese decks'
+    text needs a font with kana and kanji, and a projector's laptop may have none (course.css loads it)."""
+    try:
+        from importlib.resources import files
+        fonts = files("matplotlib_fontja") / "fonts"
+    except ModuleNotFoundError:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("ipaexg.ttf", "IPA_Font_License_Agreement_v1.0.txt"):
+        if (fonts / name).is_file() and not (folder / name).exists():
+            shutil.copy(str(fonts / name), folder / name)
 
 
 _EXTERNAL = re.compile(r"""(?:(?:src|href)\s*=\s*["']|import\s[^;]*?from\s*["']|@import\s+url\(["']?)(?:https?:)?//""", re.I)

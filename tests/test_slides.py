@@ -195,6 +195,17 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
             page.evaluate(f"Reveal.slide({idx['h']}, {idx['v'] or 0})")
             page.screenshot(path=str(SHOTS / f"{stem}-{n:02d}.png"))
     problems += _widget_parts(page, stem)
+    # Japanese text is drawn from the font the deck carries (a laptop may have no Japanese font; Chromium then
+    # draws empty boxes, which the measurements above do not see)
+    without = page.evaluate("""() => [...document.querySelectorAll('.reveal .slides *')].filter(el =>
+        [...el.childNodes].some(n => n.nodeType === 3 && /[\u3040-\u30ff\u4e00-\u9fff]/.test(n.textContent))
+        && !getComputedStyle(el).fontFamily.startsWith('IPAexGothic')).map(el => el.tagName + ': ' +
+        el.textContent.slice(0, 30))""")
+    if without:
+        problems.append(f"{stem}: {len(without)} elements draw Japanese without the deck's font, e.g. {without[:3]}")
+    if stem.startswith("ja-") and "loaded" not in page.evaluate(
+            "[...document.fonts].filter(f => f.family.includes('IPAexGothic')).map(f => f.status)"):
+        problems.append(f"{stem}: the Japanese font (assets/fonts/ipaexg.ttf) was not loaded")
     if _lesson(stem) == "02_least_squares":
         shown_twice = page.evaluate("""() => [...document.querySelectorAll('.MJX_Assistive_MathML math')]
             .filter(m => { const box = m.parentElement, r = m.getBoundingClientRect(),
