@@ -364,14 +364,14 @@ def test_hidden_tests_stay_hidden_when_the_course_is_installed_into_the_venv(tmp
 def _wait_for_two_running_sandboxes(grader_pid, seconds=30):
     """Until two sandbox cgroups of the grader hold a process (as root), then a second for both to reach
     their endless cell; where the grader makes no cgroups, 4 seconds."""
+    if os.geteuid() != 0:
+        time.sleep(4)
+        return
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        groups = hostile.leftover_cgroups(grader_pid)
-        running = [g for g in groups if Path(g, "cgroup.procs").is_file() and Path(g, "cgroup.procs").read_text().split()]
-        if len(running) >= 2:
+        procs = [Path(g, "cgroup.procs") for g in hostile.leftover_cgroups(grader_pid)]
+        if sum(1 for p in procs if p.is_file() and p.read_text().split()) >= 2:
             time.sleep(1.0)
-            return
-        if os.geteuid() != 0 and time.monotonic() > deadline - seconds + 4:
             return
         time.sleep(0.1)
     raise AssertionError(f"two sandboxes were not running after {seconds} s")
@@ -444,11 +444,10 @@ def test_a_submission_that_crashed_among_classmates_is_graded_again_alone(monkey
     user): a submission whose sandbox stopped early is graded once more after the others and keeps the
     better grade, with a note; one whose second grading is no better keeps its first."""
     from coursetools.grading import core
-    from coursetools.i18n import translator
     grader = core.Grader.__new__(core.Grader)
     grader.tasks = [Task("1. t", "f", 1, [Case((), np.zeros(1), "x")])]
     grader.cancel = __import__("threading").Event()
-    grader.tr, grader.lang = translator("en"), None
+    grader.lang = None
     calls = []
 
     def grade_data(data):

@@ -15,7 +15,7 @@ import polib
 import pytest
 
 from coursetools.grading.core import Grader
-from coursetools.grading.submissions import exercise_from_path, notebook_language
+from coursetools.grading.submissions import data_language, exercise_from_path
 from coursetools.grading.tasks import load_exercise
 from coursetools.i18n import FEEDBACK_SOURCES, feedback_templates, translator
 from coursetools.paths import REPO
@@ -210,7 +210,7 @@ def graded_ja():
 
 def test_japanese_feedback_for_the_same_hidden_tests(graded_ja):
     grader, wrong, empty = graded_ja
-    assert grader.source_cells is not None and any("set_language" in c.source for c in grader.source_cells)
+    assert any("set_language" in c.source for c in grader.sources("ja"))      # the Japanese exercise's cells
     assert wrong["score"] == wrong["max_score"] - 1              # only the loss task lost
     loss = wrong["tests"][0]["output"]
     assert loss.startswith("非公開のチェック 3 個のうち 0 個に合格しました。")
@@ -223,8 +223,8 @@ def test_japanese_feedback_for_the_same_hidden_tests(graded_ja):
 def test_the_japanese_exercise_is_found_from_its_path():
     path = REPO / "exercises" / "ja" / "02_least_squares.ipynb"
     assert exercise_from_path(path) == "02_least_squares"
-    assert notebook_language(path) == "ja"
-    assert notebook_language(REPO / "exercises" / "02_least_squares.ipynb") == "en"
+    assert data_language(path.read_bytes()) == "ja"
+    assert data_language((REPO / "exercises" / "02_least_squares.ipynb").read_bytes()) == "en"
 
 
 # One function of a Japanese solution broken the way a learner might (exercise, grade_id, English source, broken
@@ -244,10 +244,10 @@ def graded_broken(request):
     assert right in cell.source
     cell.source = cell.source.replace(right, wrong)
     grader = Grader(exercise, lang="ja")
-    english = grader._grade_data(nbformat.writes(nb).encode())
+    english = grader._grade_data(nbformat.writes(nb).encode(), "ja")     # the English feedback, before translation
     english.pop("_crashed", None)
     k = next(k for k, t in enumerate(grader.tasks) if grade_id in (t.func, t.shown))
-    return grader.tasks, k, english, grader.translated(copy.deepcopy(english))
+    return grader.tasks, k, english, grader.translated(copy.deepcopy(english), translator("ja"))
 
 
 def _feedback(res):

@@ -52,7 +52,6 @@ class Grader:
         self.exercise, self.limits, self.lang = exercise, limits or Limits(), lang
         self._sources = {}
         self._where = (exercise, hidden_dir, source)
-        self.tr = translator(lang or "en")
         self.isolation = Isolation(self.limits, unsafe)
         if self.isolation.mode is None:
             raise SandboxUnavailable(
@@ -60,7 +59,6 @@ class Grader:
                 f"with the grader's rights and could read the solutions or change grades. Install bubblewrap "
                 f"(apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without a sandbox.")
         self.tasks = tasks if tasks is not None else load_exercise(exercise, hidden_dir)
-        self.source_cells = self.sources(lang or "en")
         self.cancel = threading.Event()
 
     def sources(self, lang):
@@ -118,11 +116,10 @@ class Grader:
         rec.grader_bugs = bugs
         return tests, notes, rec
 
-    def translated(self, res, tr=None):
-        """The feedback of a results dict in the grader's language (or ``tr``'s), line by line
-        (``translator(lang).text``): its output, and each test's name and output. (The gradebook's columns keep
-        the English task names.)"""
-        tr = tr or self.tr
+    @staticmethod
+    def translated(res, tr):
+        """The feedback of a results dict in ``tr``'s language (``translator(lang)``), line by line: its output,
+        and each test's name and output. (The gradebook's columns keep the English task names.)"""
         if tr.lang == "en":
             return res
         def lines(text):

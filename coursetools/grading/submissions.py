@@ -182,11 +182,3 @@ def data_language(data):
         return "en"
     return lang if lang in ("en", "ja") else "en"
 
-
-def notebook_language(path):
-    """The language a notebook says it is in (metadata "language", which the Japanese edition's notebooks
-    carry), "en" when it says none or cannot be read."""
-    try:
-        return data_language(read_notebook_bytes(path))
-    except Exception:
-        return "en"
