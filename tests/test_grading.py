@@ -393,7 +393,8 @@ def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
     grader.send_signal(signal.SIGINT)
     out, err = grader.communicate(timeout=30)
     err = "Grading" + err
-    assert time.monotonic() - t0 < 8, err
+    # no sandbox is started after Ctrl-C, and one still being set up is stopped at once (each cost 5 s before)
+    assert time.monotonic() - t0 < 3, err
     assert grader.returncode == 130 and "nothing was written" in err
     assert not (tmp_path / "out" / "gradebook.csv").exists()
     ctx = hostile.Ctx(REPO, HIDDEN, subs, tmp_path, tmp_path, tmp_path, tmp_path, "", secrets.token_hex(8))

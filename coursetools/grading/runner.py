@@ -265,6 +265,8 @@ class Cancelled(Exception):
 def one_run(rec, cells, job, args, end):
     """Start one sandbox for the tasks not finished yet and fold its messages into ``rec``. ``end`` is the
     submission's deadline. Returns (how it ended: 'done' | 'timeout' | 'stopped', the Run, output excerpt)."""
+    if job.cancel.is_set():              # Ctrl-C while the last sandbox was being stopped: start no other
+        raise Cancelled()
     limits, tasks = job.limits, rec.tasks
     todo = [k for k in range(len(tasks)) if k not in rec.finished]
     sent = [(i, src) for i, src in cells if i not in rec.skip]

@@ -525,7 +525,8 @@ class Child:
     def kill(self):
         """End the sandbox and everything in it. SIGKILL goes first to the PID namespace's init (bwrap's
         child): the kernel then kills every process of the namespace and the init waits for them, bwrap
-        reaps the init and exits, and we reap bwrap. bwrap's process group is killed too, as a fallback."""
+        reaps the init and exits, and we reap bwrap. bwrap's process group is killed too, as a fallback, and at
+        once when bwrap has no init yet (its child gets SIGKILL with it: --die-with-parent)."""
         if self.proc.poll() is None and not self.unsafe:
             try:
                 with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as fh:
@@ -537,8 +538,8 @@ class Child:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            try:
-                self.proc.wait(timeout=5)
+            try:                         # no init yet (bwrap still setting up): its process group at once
+                self.proc.wait(timeout=5 if inits else 0)
             except subprocess.TimeoutExpired:
                 pass
         try:
