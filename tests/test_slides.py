@@ -195,6 +195,15 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
             page.evaluate(f"Reveal.slide({idx['h']}, {idx['v'] or 0})")
             page.screenshot(path=str(SHOTS / f"{stem}-{n:02d}.png"))
     problems += _widget_parts(page, stem)
+    # every formula typeset: no TeX left as text in the prose (MathJax replaces $...$ by its own elements)
+    raw_tex = page.evaluate(r"""() => [...document.querySelectorAll('.jp-RenderedMarkdown')].flatMap(md => {
+        const walk = document.createTreeWalker(md, NodeFilter.SHOW_TEXT), found = [];
+        while (walk.nextNode()) { const n = walk.currentNode;
+            if (!n.parentElement.closest('code, pre, script, .MathJax_Preview') && /\$|\\\(|\\\[/.test(n.textContent))
+                found.push(n.textContent.trim().slice(0, 40)); }
+        return found; })""")
+    if raw_tex:
+        problems.append(f"{stem}: {len(raw_tex)} formulas left as TeX text, e.g. {raw_tex[:3]}")
     # Japanese text is drawn from the font the deck carries (a laptop may have no Japanese font; Chromium then
     # draws empty boxes, which the measurements above do not see)
     without = page.evaluate("""() => [...document.querySelectorAll('.reveal .slides *')].filter(el =>
