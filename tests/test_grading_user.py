@@ -62,7 +62,7 @@ def graded_as_user():
         pytest.skip("this kernel does not let a normal user create a user namespace (bubblewrap needs one)")
     group = hostile.test_cgroup(token)
     p = as_user([sys.executable, "-m", "coursetools", "grade", str(ctx.subs), "--exercise", "02_least_squares",
-                 "--hidden", str(FIX / "hidden"), "--out", str(ctx.out), "--timeout", "2", "--workers", "2",
+                 "--hidden", str(FIX / "hidden"), "--out", str(ctx.out), "--timeout", "2", "--workers", "3",
                  "--budget", str(hostile.BUDGET), "--quiet"], env, REPO, group)
     results = {d.name: json.loads((d / "results.json").read_text()) for d in (ctx.out / "students").iterdir()} \
         if (ctx.out / "students").is_dir() else {}
