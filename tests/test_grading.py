@@ -376,6 +376,21 @@ def _wait_for_two_running_sandboxes(grader_pid, seconds=30):
     raise AssertionError(f"two sandboxes were not running after {seconds} s")
 
 
+def _process_state(pid):
+    """What a process that does not stop is doing: its state, each thread's kernel wait, its children."""
+    def read(path):
+        try:
+            return Path(path).read_text().strip()
+        except OSError as e:
+            return f"({e.strerror})"
+    state = re.search(r"State:\s*(.*)", read(f"/proc/{pid}/status"))
+    threads = {t: read(f"/proc/{pid}/task/{t}/wchan") for t in sorted(os.listdir(f"/proc/{pid}/task"))} \
+        if os.path.isdir(f"/proc/{pid}/task") else {}
+    kids = [(int(c), read(f"/proc/{c}/cmdline").replace("\0", " ")[:80]) for t in threads
+            for c in read(f"/proc/{pid}/task/{t}/children").split() if c.isdigit()]
+    return {"state": state.group(1) if state else "gone", "threads": threads, "children": kids}
+
+
 @needs_sandbox
 def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
     subs = tmp_path / "subs"
@@ -390,7 +405,13 @@ def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
     _wait_for_two_running_sandboxes(grader.pid)
     t0 = time.monotonic()
     grader.send_signal(signal.SIGINT)
-    out, err = grader.communicate(timeout=30)
+    try:
+        out, err = grader.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        state = _process_state(grader.pid)
+        grader.kill()
+        grader.communicate()
+        raise AssertionError(f"the grader did not stop within 30 s of Ctrl-C: {state}")
     err = "Grading" + err
     # no sandbox is started after Ctrl-C, and one still being set up is stopped at once (each cost 5 s before)
     assert time.monotonic() - t0 < 3, err
