@@ -22,14 +22,9 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 
 # The Japanese edition's notebooks (lessons/ja, solutions/ja) are built from the English ones with the same code
 # (tests/test_i18n.py checks that, token for token, without running them, and that every committed Japanese
-# notebook was executed from its current source and prints the same numbers as the English one). nbval runs them:
-#   NNKIT_TEST_JA=default (or unset)  solutions/ja and lessons/ja except the two long lessons 5 and 6, whose
-#                                      English editions run the same code (~45 s of the two workers' time left out,
-#                                      to keep the whole command under 5 minutes on 2 cores);
-#   NNKIT_TEST_JA=all                  every Japanese notebook;
-#   NNKIT_TEST_JA=none                 none.
+# notebook was executed from its current source and prints the same numbers as the English one). nbval runs them
+# all, like the English ones; NNKIT_TEST_JA=none leaves them out (a quicker run while working on English text).
 # A Japanese notebook or folder named on the command line is always run.
-_JA_LONG = ("05_relu_nonlinearity.ipynb", "06_backprop_mnist.ipynb")
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -40,12 +35,7 @@ def pytest_ignore_collect(collection_path, config):
     if any(os.path.abspath(os.path.join(config.invocation_params.dir, arg.split("::")[0])).startswith(folder)
            for arg in config.args):
         return None
-    mode = os.environ.get("NNKIT_TEST_JA", "default")
-    if mode == "none":
-        return True
-    if mode == "all":
-        return None
-    return True if parts[-3] == "lessons" and collection_path.name in _JA_LONG else None
+    return True if os.environ.get("NNKIT_TEST_JA") == "none" else None
 
 
 def _notebook(item):
