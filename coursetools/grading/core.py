@@ -9,7 +9,7 @@ flag that Ctrl-C sets.
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from . import protocol, results
@@ -195,6 +195,11 @@ class Grader:
         pool = ThreadPoolExecutor(workers)
         try:
             futures = [pool.submit(one, d) for d in data]
+            # waits of at most a second: Ctrl-C (SIGINT, SIGTERM) goes to whichever thread the kernel picks, and
+            # a main thread blocked in one endless wait never ran the handler when a worker thread got it
+            pending = set(futures)
+            while pending:
+                pending = wait(pending, timeout=1.0).not_done
             graded = [f.result() for f in futures]
             if workers > 1:
                 for i, res in enumerate(graded):
