@@ -63,27 +63,36 @@ def pytest_collection_modifyitems(items):
 
 
 # Units of work that take longest (seconds each: setup, call and teardown of all their tests, from
-# `python -m pytest --durations=0` in a fresh clone on the 2-core development machine, 2026-12-06, while other
-# engineers' jobs pushed the load average from 1.4 to 6.2: the order matters here, not the exact values),
-# handed out first. Everything else follows, larger units (more tests) first, as xdist's own --dist loadscope does.
+# `python -m pytest -n 2 --durations=0` on the 2-core development machine, 2026-12-06, 10:14-10:19, load 1.6 to 3.2:
+# the order matters here, not the exact values), handed out first. Everything else follows, larger units (more
+# tests) first, as xdist's own --dist loadscope does.
 LONGEST_FIRST = {
-    "tests/test_exercise_wrong_solutions.py": 40,   # the kept submissions, packed into 88 whole notebooks
-    "tests/test_grading.py": 100,
-    "tests/test_release.py": 64,                  # a fresh venv and pip install
-    "tests/test_gradescope.py": 46,
-    "tests/test_shards.py": 42,
-    "lessons/05_relu_nonlinearity.ipynb": 42,
-    "lessons/06_backprop_mnist.ipynb": 41,
-    "tests/test_grading_user.py": 40,
-    "tests/test_jupyterlab_e2e.py": 37,
-    "tests/test_exercises.py": 36,
-    "tests/test_binder.py": 27,
-    "tests/test_data.py": 23,
-    "tests/test_training.py": 20,
-    "tests/test_figure_descriptions.py": 19,
-    "tests/test_cli.py": 16,
-    "tests/test_execute.py": 16,
+    "tests/test_release.py": 56,                  # a fresh venv and pip install
+    "tests/test_exercise_wrong_solutions.py": 49,   # the kept submissions, packed into 88 whole notebooks
+    "tests/test_gradescope.py": 36,
+    "lessons/06_backprop_mnist.ipynb": 34,
+    "tests/test_grading.py": 31,
+    "lessons/ja/06_backprop_mnist.ipynb": 29,
+    "tests/test_jupyterlab_e2e.py": 26,
+    "tests/test_grading_user.py": 21,
+    "tests/test_data.py": 18,
+    "lessons/ja/05_relu_nonlinearity.ipynb": 12,
+    "lessons/05_relu_nonlinearity.ipynb": 12,
+    "tests/test_figure_descriptions.py": 10,
+    "lessons/07_autodiff.ipynb": 9,
+    "tests/test_grading_all.py": 8,
+    "tests/test_cli.py": 8,
+    "tests/test_binder.py": 8,
 }
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker per core, and one more. Many tests wait for something that uses no CPU (a
+    submission sleeping out its time limit, a server or a browser starting): with one worker per core the cores
+    stood idle 8 % of the run (293.8 s); with one more they were busy 98.5 % of it (270.9 s), measured one after
+    the other on the 2-core machine. (Two workers per core was slower: the release test's pip install then got
+    half a core and became the longest path.)"""
+    return (os.cpu_count() or 1) + 1
 
 
 def work_unit(nodeid):
