@@ -6,6 +6,7 @@ settings are put back and its figures closed after each test, and a test that ch
 variable or the working folder without monkeypatch fails (then both are put back for the next test).
 """
 import os
+import signal
 import sys
 
 import matplotlib
@@ -21,12 +22,20 @@ PYTEST_OWN = "PYTEST_CURRENT_TEST"        # pytest changes it in every phase of 
 SET_BY_IMPORTS = {"TORCHINDUCTOR_CACHE_DIR"}
 
 
+SIGNALS = (signal.SIGINT, signal.SIGTERM)        # what a program this process starts inherits when ignored
+
+
 @pytest.fixture(autouse=True)
 def _no_state_left_behind():
     ignored = {PYTEST_OWN} | SET_BY_IMPORTS
     env, cwd = {k: v for k, v in os.environ.items() if k not in ignored}, os.getcwd()
+    handlers = {sig: signal.getsignal(sig) for sig in SIGNALS}
     with matplotlib.rc_context():
         yield
+    moved_signals = [signal.Signals(sig).name for sig, h in handlers.items() if signal.getsignal(sig) != h]
+    for sig, h in handlers.items():
+        if h is not None:
+            signal.signal(sig, h)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     changed = sorted(k for k in (set(env) | set(os.environ)) - ignored if env.get(k) != os.environ.get(k))
@@ -39,3 +48,4 @@ def _no_state_left_behind():
     os.chdir(cwd)
     assert not changed, f"the test changed the environment variables {changed}: use monkeypatch.setenv"
     assert not moved, "the test changed the working folder: use monkeypatch.chdir"
+    assert not moved_signals, f"the test left the handlers of {moved_signals} changed (programs it starts later inherit them)"

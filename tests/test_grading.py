@@ -415,7 +415,10 @@ def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
     grader = subprocess.Popen([sys.executable, "-m", "coursetools", "grade", str(subs), "--exercise",
                                "02_least_squares", "--hidden", str(HIDDEN), "--out", str(tmp_path / "out"),
                                "--timeout", "60", "--workers", "2", "--quiet"], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              # started with SIGINT ignored, as a shell script starts a program in the background
+                              # (and as an earlier test left it once): Ctrl-C must still stop it
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     assert "Grading 4 notebook(s)" in grader.stderr.readline()
     _wait_for_two_running_sandboxes(grader.pid)
     t0 = time.monotonic()

@@ -20,14 +20,17 @@ def _interrupt(signum, frame):
 
 
 def main(argv=None):
-    old = signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C and SIGTERM stop the grading, also where the grader inherited SIGINT ignored (Python then leaves it
+    # ignored): a program started in the background by a shell script does, and so did one started by a test
+    old = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         return _main(argv)
     except KeyboardInterrupt:
         print("\nInterrupted: every sandbox was stopped; nothing was written.", file=sys.stderr)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 def _main(argv):
