@@ -97,6 +97,7 @@ def translator(lang, domain="coursetools"):
 # Where the grader's feedback comes from: its English templates are marked with ``N_`` (coursetools/grading/tasks.py)
 # (and the exercises' stubs, translated directly with ``tr("...")`` in coursetools/exercises.py).
 FEEDBACK_SOURCES = ("coursetools/grading/core.py", "coursetools/grading/judge.py", "coursetools/grading/runner.py",
+                    "coursetools/grading/protocol.py",
                     "coursetools/grading/submissions.py", "coursetools/grading/tasks.py", "coursetools/hidden/h*.py",
                     "coursetools/exercises.py")
 # ... except the isolation line, which sandbox.py writes with f-strings in Isolation.describe (its templates are

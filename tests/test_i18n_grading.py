@@ -109,7 +109,8 @@ def _words(text):
 
 
 # Texts of the grader that are not feedback: the gradebook's note column (read by the instructor).
-NOT_FEEDBACK = {"grader error: grade again", "grader error in a hidden check: see results.json"}
+NOT_FEEDBACK = {"grader error: grade again", "grader error in a hidden check: see results.json",
+                "numpy scalar"}          # a kind of return value (protocol.KINDS), shown as a type name, like float
 
 
 def test_no_feedback_text_is_left_unmarked():
@@ -264,3 +265,21 @@ def test_no_line_of_real_feedback_is_left_in_english(graded_broken):
     left = [line for text in _feedback(japanese) for line in english_lines(text, names)]
     assert not left, left
     assert [t["score"] for t in japanese["tests"]] == [t["score"] for t in english["tests"]]
+
+
+def test_what_a_broken_channel_says_is_japanese_too():
+    """The detail of a refused result line (protocol.ChannelError) sits inside the feedback's own template; both
+    are translated (the details were English in the Japanese feedback)."""
+    from coursetools.grading import protocol
+    from coursetools.grading.core import N_
+    limits = protocol.Limits([0, 1], 2, 3, 1 << 20)
+    lines = [b"not json", b"[1, 2]", b'{"m": "nothing"}', b'{"m": "done", "extra": 1}',
+             b'{"m": "task_timeout", "k": 7, "j": 0}', b'{"m": "task_timeout", "k": 0, "j": "x"}']
+    tr = translator("ja")
+    for line in lines:
+        with pytest.raises(protocol.ChannelError) as err:
+            protocol.parse(line, limits)
+        english = N_("Your code's process sent the grader something it never sends ({error}). This submission could "
+                     "not be graded automatically; ask your instructor.", error=err.value)
+        japanese = tr.text(english)
+        assert japanese != english and english_words(japanese) < 2, (line, japanese)

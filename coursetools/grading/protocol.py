@@ -72,6 +72,12 @@ class ChannelError(Exception):
     """The child sent something the harness never sends."""
 
 
+def N_(template, **fields):
+    """A feedback text (see ``coursetools.grading.tasks.N_``, which this file cannot import: it is also the start of
+    the harness inside the sandbox): the English template filled; its Japanese entry is in i18n/ja/coursetools.po."""
+    return template.format(**fields) if fields else template
+
+
 def clean_text(text, cap=200):
     """A short, printable excerpt of text that came from student code (control characters removed)."""
     text = "".join(ch if ch.isprintable() else " " for ch in str(text)[:cap * 2])
@@ -94,49 +100,49 @@ def _depth(obj, limit):
 
 def _index(v, n, what):
     if type(v) is not int or not 0 <= v < n:
-        raise ChannelError(f"{what} is not an index in range")
+        raise ChannelError(N_("{what} is not an index in range", what=what))
     return v
 
 
 def decode_array(d, max_bytes):
     """Rebuild a result array from ``{"dtype", "shape", "b"}``, checking every field."""
     if type(d) is not dict or set(d) != {"dtype", "shape", "b"}:
-        raise ChannelError("a result is not an encoded array")
+        raise ChannelError(N_("a result is not an encoded array"))
     if type(d["dtype"]) is not str or not _DTYPE.match(d["dtype"]):
-        raise ChannelError("a result has an unexpected dtype")
+        raise ChannelError(N_("a result has an unexpected dtype"))
     dtype = np.dtype(d["dtype"])
     shape = d["shape"]
     if type(shape) is not list or len(shape) > MAX_DIMS:
-        raise ChannelError("a result has an unexpected shape")
+        raise ChannelError(N_("a result has an unexpected shape"))
     size = 1
     for s in shape:
-        _index(s, max_bytes + 1, "a dimension")
+        _index(s, max_bytes + 1, N_("a dimension"))
         size *= s
     if size * dtype.itemsize > max_bytes:
-        raise ChannelError("a result is larger than allowed")
+        raise ChannelError(N_("a result is larger than allowed"))
     if type(d["b"]) is not str or len(d["b"]) > 2 * max_bytes:
-        raise ChannelError("a result's bytes are not text")
+        raise ChannelError(N_("a result's bytes are not text"))
     try:
         raw = base64.b64decode(d["b"], validate=True)
     except (binascii.Error, ValueError):
-        raise ChannelError("a result's bytes are not base64") from None
+        raise ChannelError(N_("a result's bytes are not base64")) from None
     if len(raw) != size * dtype.itemsize:
-        raise ChannelError("a result's bytes do not match its shape")
+        raise ChannelError(N_("a result's bytes do not match its shape"))
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
 def _field(kind, v, limits):
     if kind == "cell":
         if type(v) is not int or v not in limits.cells:
-            raise ChannelError("a cell is not one of the cells sent")
+            raise ChannelError(N_("a cell is not one of the cells sent"))
         return v
     if kind == "task":
-        return _index(v, limits.n_tasks, "a task")
+        return _index(v, limits.n_tasks, N_("a task"))
     if kind == "case":
-        return _index(v, limits.max_cases, "a case")
+        return _index(v, limits.max_cases, N_("a case"))
     if kind == "status":
         if type(v) is not int or not -256 < v < 256:
-            raise ChannelError("an exit status is out of range")
+            raise ChannelError(N_("an exit status is out of range"))
         return v
     if type(v) is str and kind in ("text", "name", "pytype"):
         if kind == "text":
@@ -146,7 +152,7 @@ def _field(kind, v, limits):
         return v if v in KINDS else "other"
     if kind == "arrays" and type(v) is list and 1 <= len(v) <= MAX_PARTS:
         return [decode_array(a, limits.max_bytes) for a in v]
-    raise ChannelError(f"a field is not of its type ({kind})")
+    raise ChannelError(N_("a field is not of its type ({kind})", kind=kind))
 
 
 class Limits:
@@ -160,17 +166,17 @@ class Limits:
 def parse(line, limits):
     """One raw line -> ``(kind, fields)``, checked against ``MESSAGES``; ``ChannelError`` otherwise."""
     if len(line) > MAX_LINE:
-        raise ChannelError("a result line is too long")
+        raise ChannelError(N_("a result line is too long"))
     try:
         msg = json.loads(line)
     except (ValueError, RecursionError, UnicodeDecodeError):
-        raise ChannelError("a result line is not valid JSON") from None
+        raise ChannelError(N_("a result line is not valid JSON")) from None
     if type(msg) is not dict or not _depth(msg, MAX_DEPTH):
-        raise ChannelError("a result line is not a message")
+        raise ChannelError(N_("a result line is not a message"))
     kind = msg.pop("m", None)
     if type(kind) is not str or kind not in MESSAGES:
-        raise ChannelError("an unknown message")
+        raise ChannelError(N_("an unknown message"))
     schema = MESSAGES[kind]
     if set(msg) != set(schema):
-        raise ChannelError(f"a {kind} message has other fields than the protocol's")
+        raise ChannelError(N_("a {kind} message has other fields than the protocol's", kind=kind))
     return kind, {name: _field(t, msg[name], limits) for name, t in schema.items()}
