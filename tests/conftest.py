@@ -3,7 +3,8 @@ lessons: nbval must not run them.
 
 Every test starts from the same process state, whatever ran before it in the same worker: matplotlib's
 settings are put back and its figures closed after each test, and a test that changes an environment
-variable or the working folder without monkeypatch fails (then both are put back for the next test).
+variable or the working folder without monkeypatch, or leaves the handler of SIGINT or SIGTERM changed (the
+programs it starts later would inherit an ignored one), fails (then all are put back for the next test).
 """
 import os
 import signal
