@@ -416,14 +416,14 @@ def test_ctrl_c_stops_the_grading_within_seconds_and_leaves_nothing(tmp_path):
                                "02_least_squares", "--hidden", str(HIDDEN), "--out", str(tmp_path / "out"),
                                "--timeout", "60", "--workers", "2", "--quiet"], cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              # started with SIGINT ignored, as a shell script starts a program in the background
-                              # (and as an earlier test left it once): Ctrl-C must still stop it
+                              # started with SIGINT ignored, as a shell script starts a program in the background:
+                              # Ctrl-C must still stop it
                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     assert "Grading 4 notebook(s)" in grader.stderr.readline()
     _wait_for_two_running_sandboxes(grader.pid)
     t0 = time.monotonic()
-    # Ctrl-C is for the whole process, and the kernel hands it to any of its threads: here to one of the
-    # grader's worker threads, not the main one (the main thread then slept on, waiting for the workers)
+    # Ctrl-C is for the whole process, and the kernel hands it to any of its threads: here to one that is not the
+    # main thread (the main thread then slept on, waiting for the workers)
     _signal_thread(grader.pid, _worker_thread(grader.pid), signal.SIGINT)
     try:
         out, err = grader.communicate(timeout=30)

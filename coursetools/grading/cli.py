@@ -21,7 +21,8 @@ def _interrupt(signum, frame):
 
 def main(argv=None):
     # Ctrl-C and SIGTERM stop the grading, also where the grader inherited SIGINT ignored (Python then leaves it
-    # ignored): a program started in the background by a shell script does, and so did one started by a test
+    # ignored): a program started in the background by a shell script does (the likely cause of a hang of the Ctrl-C
+    # test seen once in a fresh-clone run)
     old = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         return _main(argv)
