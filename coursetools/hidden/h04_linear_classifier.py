@@ -123,9 +123,9 @@ for N, D, epochs, lr, seed in [(250, 6, 2, 0.3, 5), (130, 9, 3, 0.8, 11)]:
     _tr.append(Case((X, y, epochs, lr, seed), _train(X, y, epochs, lr, seed),
                     N_("X of shape {X} (random numbers), epochs={epochs}, lr={lr}, seed={seed}; W and b compared with "
                        "the reference's", X=(N, D), epochs=epochs, lr=lr, seed=seed), rtol=1e-4, atol=1e-6))
-X_tr, y_tr, X_te, y_te = nnkit.load_mnist(normalize=True)
-_Xe, _ye = disguised(X_te[:1000], _SECRET)[:, _PERM], y_te[:1000]
-_tr.append(Case((X_tr[:2000].reshape(2000, -1)[:, _PERM], y_tr[:2000], 5, 0.5, 3), (np.zeros((784, 10)), np.zeros(10)),
+X_tr, y_tr, X_te, y_te = nnkit.load_mnist()    # pixels 0..255: only the 3,000 images used are scaled to [0, 1]
+_Xe, _ye = disguised(X_te[:1000] / np.float32(255), _SECRET)[:, _PERM], y_te[:1000]
+_tr.append(Case(((X_tr[:2000] / np.float32(255)).reshape(2000, -1)[:, _PERM], y_tr[:2000], 5, 0.5, 3), (np.zeros((784, 10)), np.zeros(10)),
                 N_("2,000 MNIST training images with shuffled pixels, epochs=5, lr=0.5, seed=3; accuracy on 1,000 new "
                    "digits with the same shuffle"),
                 check=_accuracy_check(_Xe, _ye, 0.80)))

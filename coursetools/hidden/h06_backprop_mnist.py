@@ -146,9 +146,9 @@ for N, D, hidden, epochs, lr, seed in [(230, 8, 6, 2, 0.1, 4), (150, 5, 4, 3, 0.
                     N_("X of shape {X} (random numbers), hidden={hidden}, epochs={epochs}, lr={lr}, seed={seed}; the six "
                        "arrays compared with the reference's", X=(N, D), hidden=hidden, epochs=epochs, lr=lr, seed=seed),
                     rtol=1e-4, atol=1e-6))
-X_tr, y_tr, X_te, y_te = nnkit.load_mnist(normalize=True)
-_Xe, _ye = disguised(X_te[:1000], _SECRET)[:, _PERM], y_te[:1000]
-_X, _y = X_tr[5000:7000].reshape(2000, -1)[:, _PERM], y_tr[5000:7000]
+X_tr, y_tr, X_te, y_te = nnkit.load_mnist()    # pixels 0..255: only the 3,000 images used are scaled to [0, 1]
+_Xe, _ye = disguised(X_te[:1000] / np.float32(255), _SECRET)[:, _PERM], y_te[:1000]
+_X, _y = (X_tr[5000:7000] / np.float32(255)).reshape(2000, -1)[:, _PERM], y_tr[5000:7000]
 _tr.append(Case((_X, _y, 32, 5, 0.2, 1), tuple(np.zeros(s) for s in [(784, 32), 32, (32, 32), 32, (32, 10), 10]),
                 N_("2,000 MNIST training images with shuffled pixels, hidden=32, epochs=5, lr=0.2, seed=1; accuracy on "
                    "1,000 new digits with the same shuffle"), check=_accuracy_check(_Xe, _ye, 0.75)))

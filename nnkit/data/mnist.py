@@ -328,6 +328,10 @@ def load_mnist(flatten=False, normalize=False, dtype=np.float32, data_dir=None, 
         X = d[f"{kind}_images"]
         if flatten:
             X = X.reshape(len(X), -1)
-        X = (X.astype(dtype) / dtype.type(255)) if normalize else X.copy()
+        if normalize:
+            X = X.astype(dtype)          # a new float array ...
+            X /= dtype.type(255)         # ... divided in place (X / 255 would make a second one)
+        else:
+            X = X.copy()
         out += [X, d[f"{kind}_labels"].astype(np.int64)]
     return tuple(out)
