@@ -89,11 +89,13 @@ def deck():
 
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the decks checked one after another (each deck gets a page of its own).
+    """One headless Chromium, and in it one tab, for the decks checked one after another: each deck is loaded
+    into that tab afresh (a new document: nothing of the deck before it survives). A tab per deck cost 0.6 to 1 s
+    of CPU more a deck (measured over the 16 decks), mostly a new renderer process; the same tab keeps one renderer.
     Module scope, not session: while Playwright's synchronous API is open, an asyncio loop runs in this
     thread, and another Playwright (the JupyterLab tests' in the same process) or asyncio.run refuses to start."""
     with browser_context(viewport=(1280, 720)) as ctx:
-        yield ctx
+        yield ctx.pages[0] if ctx.pages else ctx.new_page()
 
 
 @pytest.mark.parametrize("stem", LESSONS)
@@ -145,7 +147,7 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
     problems, blocked, failed = [], [], []
     for old in SHOTS.glob(f"{stem}-*.png"):      # no stale screenshots of a longer earlier deck
         old.unlink()
-    page = browser.new_page()
+    page = browser
 
     def route(r):
         if r.request.url.startswith("file://"):
@@ -154,9 +156,27 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
             blocked.append(r.request.url)
             r.abort()
 
+    def on_failed(req):
+        failed.append(req.url)
+
     page.route("**/*", route)
-    page.on("requestfailed", lambda req: failed.append(req.url))
-    page.goto(deck(stem).as_uri())
+    page.on("requestfailed", on_failed)
+    try:
+        _check_deck(page, stem, deck(stem), problems)
+    finally:
+        # leave the tab empty for the next deck: the page is unloaded (and its requests settled) while this
+        # test's handlers still listen, so nothing of this deck is counted against the next one
+        page.goto("about:blank")
+        page.remove_listener("requestfailed", on_failed)
+        page.unroute("**/*", route)
+    assert not blocked, f"the deck tried to reach the network: {blocked[:5]}"
+    assert not failed, f"files the deck asked for but could not load (e.g. icon fonts): {failed[:5]}"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def _check_deck(page, stem, path, problems):
+    """Load deck ``stem`` (the file ``path``) into ``page``; add what is wrong with it to ``problems``."""
+    page.goto(path.as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=30000)
     page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=30000)
     page.wait_for_function(WIDGETS_DRAWN, timeout=30000)
@@ -166,7 +186,11 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
     if total != want:
         problems.append(f"{stem}: {total} slides, metadata says {want}")
     assert page.evaluate("!!Reveal.getPlugin('notes')"), "speaker notes plugin missing"
-    # every slide shown in turn and measured, in one call into the page (a call per slide cost about 1 s a deck)
+    # every slide shown in turn and measured, in one call into the page (a call per slide cost about 1 s a deck).
+    # The deck keeps each slide in the browser's history (the Back button steps back a slide); stepping through
+    # 50 slides that way cost the browser about 0.35 s of CPU a deck, and what a slide looks like does not depend
+    # on it, so the test turns it off.
+    page.evaluate("Reveal.configure({history: false})")
     measured = page.evaluate("() => Reveal.getSlides().map(s => { const i = Reveal.getIndices(s); "
                              "Reveal.slide(i.h, i.v || 0); return [i, (" + MEASURE + ")()]; })")
     for n, (idx, m) in enumerate(measured, 1):
@@ -222,10 +246,6 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
                 return r.width > c.width + 2 && st.clipPath === 'none' && st.display !== 'none'; }).length""")
         if shown_twice:
             problems.append(f"{stem}: {shown_twice} formulas drawn twice")
-    page.close()
-    assert not blocked, f"the deck tried to reach the network: {blocked[:5]}"
-    assert not failed, f"files the deck asked for but could not load (e.g. icon fonts): {failed[:5]}"
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
 def _show(page, selector):
