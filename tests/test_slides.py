@@ -125,6 +125,27 @@ def test_prepare_splits_long_code():
     assert "\n".join(c.source for c in pieces).split("\n") == code.source.split("\n"), "code lost or reordered"
 
 
+def test_highlighted_code_is_passed_as_bleach_returns_it():
+    """The build skips bleach for highlighted code (slides._clean_html): only where bleach would return it unchanged."""
+    import nbformat
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.strings import clean_html
+    highlight = Highlight2HTML(pygments_lexer="ipython3", parent=slides._exporter())
+    lesson = nbformat.read(str(LESSONS["ja-02_least_squares"]), as_version=4)
+    sources = [c.source for c in lesson.cells if c.cell_type == "code"]
+    odd = ["x = 'a' + \"b\" & c < d > e  # &amp; &nbsp;", "s = 'a\xa0b\u200b\ufeff'  # 日本語 ✓", "print('<script>x</script>')",
+           "t = '\t'\r\n", "%%html\n<b onclick=x>hi</b>"]
+    controls = ["a = '\x00'", "b = '\x0b\x0c'", "c = '\x1b[31m'"]     # bleach changes these: cleaned as before
+    for source in sources + odd + controls:
+        html = highlight(source, metadata={})
+        assert slides._clean_html(html) == clean_html(html), source
+    assert all(slides._HIGHLIGHTED.fullmatch(highlight(s, metadata={})) for s in sources + odd), "fast path not taken"
+    assert not any(slides._HIGHLIGHTED.fullmatch(highlight(s, metadata={})) for s in controls)
+    # and what is not highlighted code (a cell's HTML output, say) is always cleaned
+    assert slides._clean_html('<div class="x"><img src=x onerror="alert(1)"></div>') == \
+        clean_html('<div class="x"><img src=x onerror="alert(1)"></div>')
+
+
 # In the page: true once the widget renderer has drawn every saved widget (each view gets a widget-subarea holding
 # an element for every widget of its tree: the saved state lists the children of each box) and every image has
 # loaded (the figures are measured).
