@@ -110,6 +110,8 @@ def test_deck_references_nothing_outside_the_folder(deck, stem):
     for needed in ("reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js", "require.js",
                    "html-manager/embed-amd.js", "mathjax/MathJax.js"):
         assert (out / "assets" / needed).is_file(), needed
+        # a file of the folder (a hard link is one), not a symbolic link to a folder a copy would leave behind
+        assert (out / "assets" / needed).resolve().is_relative_to(out.resolve()), f"{needed} is a link out of the folder"
     # the widget renderer asks for its icon font beside the page, not in assets/
     assert list((out / "@jupyter-widgets").glob("*.woff2")), "icon fonts not copied"
 
