@@ -20,6 +20,11 @@ import pytest
 from coursetools import slides
 from browser import browser_context
 
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:           # no Playwright: the browser tests skip (browser.browser_context says how to install it)
+    PlaywrightError = Exception
+
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = {p.stem: p for p in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))}
 # the Japanese edition's decks (issue 24), checked the same way: "ja-<lesson>"
@@ -90,14 +95,30 @@ def deck():
 
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium, and in it one tab, for the decks checked one after another: each deck is loaded
-    into that tab afresh (a new document: nothing of the deck before it survives but its unfinished requests,
-    which test_deck_in_a_browser_offline tells from the new deck's own). A tab per deck cost 0.6 to 1 s
-    of CPU more a deck (measured over the 16 decks), mostly a new renderer process; the same tab keeps one renderer.
-    Module scope, not session: while Playwright's synchronous API is open, an asyncio loop runs in this
-    thread, and another Playwright (the JupyterLab tests' in the same process) or asyncio.run refuses to start."""
+    """One headless Chromium for the decks checked one after another. Module scope, not session: while
+    Playwright's synchronous API is open, an asyncio loop runs in this thread, and another Playwright (the
+    JupyterLab tests' in the same process) or asyncio.run refuses to start."""
     with browser_context(viewport=(1280, 720)) as ctx:
-        yield ctx.pages[0] if ctx.pages else ctx.new_page()
+        yield ctx
+
+
+@pytest.fixture
+def tab(browser):
+    """The browser's one tab, into which each deck is loaded afresh (a new document: nothing of the deck before it
+    survives but its unfinished requests, which test_deck_in_a_browser_offline tells from the new deck's own). A tab
+    per deck cost 0.6 to 1 s of CPU more a deck (measured over the 16 decks), mostly a new renderer process; the same
+    tab keeps one renderer. A tab that crashed is closed, and the next deck gets a new one."""
+    pages = [p for p in browser.pages if not p.is_closed()]
+    page = pages[0] if pages else browser.new_page()
+    crashed = []
+
+    def on_crash(crashed_page):
+        crashed.append(crashed_page)
+    page.on("crash", on_crash)
+    yield page
+    page.remove_listener("crash", on_crash)
+    if crashed:
+        page.close()
 
 
 @pytest.mark.parametrize("stem", LESSONS)
@@ -167,12 +188,12 @@ WIDGETS_DRAWN = r"""() => {
 
 
 @pytest.mark.parametrize("stem", LESSONS)
-def test_deck_in_a_browser_offline(deck, browser, stem):
+def test_deck_in_a_browser_offline(deck, tab, stem):
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems, blocked, failed = [], [], []
     for old in SHOTS.glob(f"{stem}-*.png"):      # no stale screenshots of a longer earlier deck
         old.unlink()
-    page, mine = browser, set()
+    page, mine = tab, set()
 
     def route(r):                    # every request of the deck passes here
         mine.add(r.request)
@@ -194,7 +215,10 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
         # the tab keeps this deck until the next one replaces it (an about:blank between decks cost about 0.1 s
         # of CPU a deck)
         page.remove_listener("requestfailed", on_failed)
-        page.unroute("**/*", route)
+        try:
+            page.unroute("**/*", route)
+        except PlaywrightError:       # the tab crashed: the tab fixture closes it, and the error above is the one to see
+            pass
     assert not blocked, f"the deck tried to reach the network: {blocked[:5]}"
     assert not failed, f"files the deck asked for but could not load (e.g. icon fonts): {failed[:5]}"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
