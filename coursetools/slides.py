@@ -3,7 +3,8 @@
 Each lesson becomes a reveal.js deck (nbconvert's slides exporter, driven by the cells' slide metadata).
 Everything a deck loads — reveal.js, require.js, the widget renderer (@jupyter-widgets/html-manager) and
 MathJax 2 — is installed from the npm registry at build time (once, into a cache) and copied into
-``OUT/assets``; the HTML points there with relative URLs. Copy the OUT folder to a classroom machine and
+``OUT/assets`` (hard-linked where the cache is on the same disk: each file is still a file of the folder, and
+copying the folder copies its bytes); the HTML points there with relative URLs. Copy the OUT folder to a classroom machine and
 open a deck from ``file://``: no request leaves the machine. Press S for the speaker notes.
 
 A deck is laid out for a 1280x720 screen at scale 1, so CSS pixels are screen pixels: prose 26 px, code and
@@ -15,7 +16,9 @@ the speaker view (press S).
 import argparse
 import base64
 import copy
+import functools
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -78,7 +81,24 @@ def install_assets(log=None):
     return modules
 
 
+def _link(src, dst):
+    """Put file ``src`` at ``dst`` as a hard link (the same bytes on disk under a second name: nothing is
+    copied), or as a copy where a link cannot be made (another disk). Either way ``dst`` is a file of its own
+    in the folder, as a copy would be; a file already at ``dst`` is replaced, never written through."""
+    dst = Path(dst)
+    if dst.exists() or dst.is_symlink():
+        dst.unlink()
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
+
 def copy_assets(out, log=None):
+    """Put everything a deck loads into ``out/assets`` (and the widget renderer's icon fonts into
+    ``out/@jupyter-widgets``); return the assets folder. The files from the npm cache are hard links where the
+    cache is on the same disk (copying MathJax's 2,000 files, about 60 MB, cost about 0.7 s of CPU each time)."""
     modules = install_assets(log)
     assets = out / "assets"
     _say(log, f"copying the slide assets into {assets}")
@@ -88,9 +108,9 @@ def copy_assets(out, log=None):
             continue
         d.parent.mkdir(parents=True, exist_ok=True)
         if s.is_dir():
-            shutil.copytree(s, d, ignore=shutil.ignore_patterns("unpacked", "*.map", "test", "docs"))
+            shutil.copytree(s, d, ignore=shutil.ignore_patterns("unpacked", "*.map", "test", "docs"), copy_function=_link)
         else:
-            shutil.copy(s, d)
+            _link(s, d)
     # The widget renderer loads its icon font (FontAwesome, for Play/Stop buttons) relative to the page,
     # from @jupyter-widgets/: put the font files there too (they are small).
     fonts_src = modules / "@jupyter-widgets/html-manager/dist"
@@ -98,12 +118,16 @@ def copy_assets(out, log=None):
     fonts_dst.mkdir(parents=True, exist_ok=True)
     for f in fonts_src.iterdir():
         if f.suffix in FONT_EXT:
-            shutil.copy(f, fonts_dst / f.name)
+            _link(f, fonts_dst / f.name)
     shutil.copy(ASSETS_SRC / "course.css", assets / "course.css")
     _copy_japanese_font(assets / "fonts")
     theme = assets / "reveal.js" / "dist" / "theme" / f"{THEME}.css"
-    # the theme's own font files are replaced by system fonts in course.css: do not load them at all
-    theme.write_text(re.sub(r"@import url\([^)]*\);", "", theme.read_text(encoding="utf-8")), encoding="utf-8")
+    # the theme's own font files are replaced by system fonts in course.css: do not load them at all. The edited
+    # theme is a new file (the old name may be a link into the npm cache, which must stay as npm wrote it).
+    css = re.sub(r"@import url\([^)]*\);", "", theme.read_text(encoding="utf-8"))
+    edited = theme.with_suffix(".css.new")
+    edited.write_text(css, encoding="utf-8")
+    os.replace(edited, theme)
     return assets
 
 
@@ -118,7 +142,7 @@ def _copy_japanese_font(folder):
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("ipaexg.ttf", "IPA_Font_License_Agreement_v1.0.txt"):
         if (fonts / name).is_file() and not (folder / name).exists():
-            shutil.copy(str(fonts / name), folder / name)
+            _link(str(fonts / name), folder / name)
 
 
 _EXTERNAL = re.compile(r"""(?:(?:src|href)\s*=\s*["']|import\s[^;]*?from\s*["']|@import\s+url\(["']?)(?:https?:)?//""", re.I)
@@ -272,19 +296,41 @@ def prepare(nb):
     return nb
 
 
-def build_deck(notebook, out, name=None):
-    """Write OUT/<name>.html (default name: the notebook's stem) for one notebook; return its path."""
-    import nbformat
+# A code cell as Pygments highlights it: <div class="..."><pre>, <span class="..."> and escaped text, nothing else
+# (no control characters, which bleach would change).
+_HIGHLIGHTED = re.compile(r'<div class="[\w -]*"><pre>(?:[^<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|&(?:amp|lt|gt|quot|#39);'
+                          r'|<span(?: class="[\w -]+")?>|</span>)*</pre></div>\s*')
+
+
+def _clean_html(html):
+    """nbconvert's ``clean_html`` filter (bleach), which its template applies to every code cell's highlighted
+    source: a third of a deck's build. Highlighted code has nothing bleach would remove or change (checked by
+    tests/test_slides.py::test_highlighted_code_is_passed_as_bleach_returns_it), so it is passed on as it is;
+    anything else is cleaned as nbconvert does."""
+    from nbconvert.filters.strings import clean_html
+    return html if isinstance(html, str) and _HIGHLIGHTED.fullmatch(html) else clean_html(html)
+
+
+@functools.lru_cache(maxsize=None)
+def _exporter():
+    """The one nbconvert exporter all decks are converted with. nbconvert's own command line converts many
+    notebooks with one exporter too; a new one per deck compiled its templates again (about 0.1 s of CPU a deck)."""
     from nbconvert import SlidesExporter
-    nb = prepare(nbformat.read(str(notebook), as_version=4))
-    exp = SlidesExporter(
+    return SlidesExporter(
+        filters={"clean_html": _clean_html},
         reveal_width=str(WIDTH), reveal_height=str(HEIGHT), reveal_number="c/t",
         reveal_url_prefix="assets/reveal.js", reveal_theme=THEME, reveal_transition="none",
         require_js_url="assets/require.js",
         mathjax_url="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
         widget_renderer_url="assets/html-manager/embed-amd.js",
         jquery_url="", exclude_input_prompt=True, exclude_output_prompt=True)
-    html, _ = exp.from_notebook_node(nb)
+
+
+def build_deck(notebook, out, name=None):
+    """Write OUT/<name>.html (default name: the notebook's stem) for one notebook; return its path."""
+    import nbformat
+    nb = prepare(nbformat.read(str(notebook), as_version=4))
+    html, _ = _exporter().from_notebook_node(nb)
     count = _count_slides(nb)          # for the test: the slides the metadata asks for, beside what reveal built
     html = html.replace("</head>", f'<link rel="stylesheet" href="assets/course.css">\n'
                                    f'<meta name="expected-slides" content="{count}">\n</head>', 1)

@@ -20,6 +20,11 @@ import pytest
 from coursetools import slides
 from browser import browser_context
 
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:           # no Playwright: the browser tests skip (browser.browser_context says how to install it)
+    PlaywrightError = Exception
+
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = {p.stem: p for p in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))}
 # the Japanese edition's decks (issue 24), checked the same way: "ja-<lesson>"
@@ -67,8 +72,9 @@ MEASURE = r"""() => {
 @pytest.fixture(scope="session")
 def deck():
     """deck(lesson stem) -> the path of that lesson's deck, built on first use into one folder per test
-    process, where the slide assets are copied once. Each lesson's tests are one unit of work for xdist
-    (see conftest.work_unit), so every deck is built once, on the worker that checks it."""
+    process, where the slide assets are put once (slides.copy_assets: hard links into the npm cache). Each
+    lesson's tests are one unit of work for xdist (see conftest.work_unit), so every deck is built once, on the
+    worker that checks it."""
     if not shutil.which("npm") and not (slides.npm_cache() / ".complete").exists():
         pytest.skip("building slides needs npm once (apt-get install nodejs npm)")
     out = Path(tempfile.mkdtemp(prefix="nnkit-slides-"))
@@ -89,11 +95,30 @@ def deck():
 
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the decks checked one after another (each deck gets a page of its own).
-    Module scope, not session: while Playwright's synchronous API is open, an asyncio loop runs in this
-    thread, and another Playwright (the JupyterLab tests' in the same process) or asyncio.run refuses to start."""
+    """One headless Chromium for the decks checked one after another. Module scope, not session: while
+    Playwright's synchronous API is open, an asyncio loop runs in this thread, and another Playwright (the
+    JupyterLab tests' in the same process) or asyncio.run refuses to start."""
     with browser_context(viewport=(1280, 720)) as ctx:
         yield ctx
+
+
+@pytest.fixture
+def tab(browser):
+    """The browser's one tab, into which each deck is loaded afresh (a new document: nothing of the deck before it
+    survives but its unfinished requests, which test_deck_in_a_browser_offline tells from the new deck's own). A tab
+    per deck cost 0.6 to 1 s of CPU more a deck (measured over the 16 decks), mostly a new renderer process; the same
+    tab keeps one renderer. A tab that crashed is closed, and the next deck gets a new one."""
+    pages = [p for p in browser.pages if not p.is_closed()]
+    page = pages[0] if pages else browser.new_page()
+    crashed = []
+
+    def on_crash(crashed_page):
+        crashed.append(crashed_page)
+    page.on("crash", on_crash)
+    yield page
+    page.remove_listener("crash", on_crash)
+    if crashed:
+        page.close()
 
 
 @pytest.mark.parametrize("stem", LESSONS)
@@ -106,6 +131,8 @@ def test_deck_references_nothing_outside_the_folder(deck, stem):
     for needed in ("reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js", "require.js",
                    "html-manager/embed-amd.js", "mathjax/MathJax.js"):
         assert (out / "assets" / needed).is_file(), needed
+        # a file of the folder (a hard link is one), not a symbolic link to a folder a copy would leave behind
+        assert (out / "assets" / needed).resolve().is_relative_to(out.resolve()), f"{needed} is a link out of the folder"
     # the widget renderer asks for its icon font beside the page, not in assets/
     assert list((out / "@jupyter-widgets").glob("*.woff2")), "icon fonts not copied"
 
@@ -120,6 +147,27 @@ def test_prepare_splits_long_code():
     pieces = [c for c in prepared.cells if c.cell_type == "code"]
     assert len(pieces) >= 3 and all(len(c.source.split("\n")) * slides.CODE_LINE < slides.BUDGET for c in pieces)
     assert "\n".join(c.source for c in pieces).split("\n") == code.source.split("\n"), "code lost or reordered"
+
+
+def test_highlighted_code_is_passed_as_bleach_returns_it():
+    """The build skips bleach for highlighted code (slides._clean_html): only where bleach would return it unchanged."""
+    import nbformat
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.strings import clean_html
+    highlight = Highlight2HTML(pygments_lexer="ipython3", parent=slides._exporter())
+    lesson = nbformat.read(str(LESSONS["ja-02_least_squares"]), as_version=4)
+    sources = [c.source for c in lesson.cells if c.cell_type == "code"]
+    odd = ["x = 'a' + \"b\" & c < d > e  # &amp; &nbsp;", "s = 'a\xa0b\u200b\ufeff'  # 日本語 ✓", "print('<script>x</script>')",
+           "t = '\t'\r\n", "%%html\n<b onclick=x>hi</b>"]
+    controls = ["a = '\x00'", "b = '\x0b\x0c'", "c = '\x1b[31m'"]     # bleach changes these: cleaned as before
+    for source in sources + odd + controls:
+        html = highlight(source, metadata={})
+        assert slides._clean_html(html) == clean_html(html), source
+    assert all(slides._HIGHLIGHTED.fullmatch(highlight(s, metadata={})) for s in sources + odd), "fast path not taken"
+    assert not any(slides._HIGHLIGHTED.fullmatch(highlight(s, metadata={})) for s in controls)
+    # and what is not highlighted code (a cell's HTML output, say) is always cleaned
+    assert slides._clean_html('<div class="x"><img src=x onerror="alert(1)"></div>') == \
+        clean_html('<div class="x"><img src=x onerror="alert(1)"></div>')
 
 
 # In the page: true once the widget renderer has drawn every saved widget (each view gets a widget-subarea holding
@@ -140,23 +188,45 @@ WIDGETS_DRAWN = r"""() => {
 
 
 @pytest.mark.parametrize("stem", LESSONS)
-def test_deck_in_a_browser_offline(deck, browser, stem):
+def test_deck_in_a_browser_offline(deck, tab, stem):
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems, blocked, failed = [], [], []
     for old in SHOTS.glob(f"{stem}-*.png"):      # no stale screenshots of a longer earlier deck
         old.unlink()
-    page = browser.new_page()
+    page, mine = tab, set()
 
-    def route(r):
+    def route(r):                    # every request of the deck passes here
+        mine.add(r.request)
         if r.request.url.startswith("file://"):
             r.continue_()
         else:
             blocked.append(r.request.url)
             r.abort()
 
+    def on_failed(req):
+        if req in mine:              # not a request the deck before left unfinished (cancelled by this load)
+            failed.append(req.url)
+
     page.route("**/*", route)
-    page.on("requestfailed", lambda req: failed.append(req.url))
-    page.goto(deck(stem).as_uri())
+    page.on("requestfailed", on_failed)
+    try:
+        _check_deck(page, stem, deck(stem), problems)
+    finally:
+        # the tab keeps this deck until the next one replaces it (an about:blank between decks cost about 0.1 s
+        # of CPU a deck)
+        page.remove_listener("requestfailed", on_failed)
+        try:
+            page.unroute("**/*", route)
+        except PlaywrightError:       # the tab crashed: the tab fixture closes it, and the error above is the one to see
+            pass
+    assert not blocked, f"the deck tried to reach the network: {blocked[:5]}"
+    assert not failed, f"files the deck asked for but could not load (e.g. icon fonts): {failed[:5]}"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def _check_deck(page, stem, path, problems):
+    """Load deck ``stem`` (the file ``path``) into ``page``; add what is wrong with it to ``problems``."""
+    page.goto(path.as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=30000)
     page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=30000)
     page.wait_for_function(WIDGETS_DRAWN, timeout=30000)
@@ -166,7 +236,11 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
     if total != want:
         problems.append(f"{stem}: {total} slides, metadata says {want}")
     assert page.evaluate("!!Reveal.getPlugin('notes')"), "speaker notes plugin missing"
-    # every slide shown in turn and measured, in one call into the page (a call per slide cost about 1 s a deck)
+    # every slide shown in turn and measured, in one call into the page (a call per slide cost about 1 s a deck).
+    # The deck keeps each slide in the browser's history (the Back button steps back a slide); stepping through
+    # 50 slides that way cost the browser about 0.35 s of CPU a deck, and what a slide looks like does not depend
+    # on it, so the test turns it off.
+    page.evaluate("Reveal.configure({history: false})")
     measured = page.evaluate("() => Reveal.getSlides().map(s => { const i = Reveal.getIndices(s); "
                              "Reveal.slide(i.h, i.v || 0); return [i, (" + MEASURE + ")()]; })")
     for n, (idx, m) in enumerate(measured, 1):
@@ -222,10 +296,6 @@ def test_deck_in_a_browser_offline(deck, browser, stem):
                 return r.width > c.width + 2 && st.clipPath === 'none' && st.display !== 'none'; }).length""")
         if shown_twice:
             problems.append(f"{stem}: {shown_twice} formulas drawn twice")
-    page.close()
-    assert not blocked, f"the deck tried to reach the network: {blocked[:5]}"
-    assert not failed, f"files the deck asked for but could not load (e.g. icon fonts): {failed[:5]}"
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
 def _show(page, selector):
