@@ -1,7 +1,8 @@
 """The grading harness: the program that runs a submission inside the sandbox.
 
-It is started as ``python -I -c <protocol.py + this file> RESULT_FD ARGS_FD`` (``sandbox.harness_source``),
-so that nothing of ``coursetools`` has to be importable in the sandbox. It reads one JSON request on stdin:
+It is started as ``python -I -c <sandbox.HARNESS_BOOT> RESULT_FD ARGS_FD LENGTH``, which reads LENGTH bytes of
+stdin: protocol.py + this file, compiled once by the grader (``sandbox.harness_code``), so that nothing of
+``coursetools`` has to be importable in the sandbox. It then reads one JSON request from the rest of stdin:
 
     {"cells": [[index, source], ...], "sweep": bool,
      "task_seconds": s, "later_seconds": s,
@@ -21,6 +22,7 @@ grader outside the sandbox checks the kind, fields and order of every message (`
 expected values.
 """
 import builtins
+import gc
 import importlib.machinery
 import importlib.util
 import json
@@ -328,6 +330,11 @@ def main(result_fd, args_fd):
     except BaseException:
         pass
     harness = Harness(result_fd, args_fd, request)
+    # The harness's own objects (NumPy's modules, the arguments) go to the collector's permanent generation,
+    # which no later collection walks (nor writes to, in the tasks' forked processes); then the collector
+    # runs as in any Python for everything the cells make.
+    gc.freeze()
+    gc.enable()
     harness.send("ready")
     sys.meta_path.insert(0, LazyImports())
     module = types.ModuleType("__main__")
