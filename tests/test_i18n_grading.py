@@ -211,7 +211,7 @@ def graded_ja():
 
 def test_japanese_feedback_for_the_same_hidden_tests(graded_ja):
     grader, wrong, empty = graded_ja
-    assert any("set_language" in c.source for c in grader.sources("ja"))      # the Japanese exercise's cells
+    assert any("set_language" in c["source"] for c in grader.sources("ja"))      # the Japanese exercise's cells
     assert wrong["score"] == wrong["max_score"] - 1              # only the loss task lost
     loss = wrong["tests"][0]["output"]
     assert loss.startswith("非公開のチェック 3 個のうち 0 個に合格しました。")
