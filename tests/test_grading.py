@@ -550,15 +550,19 @@ def test_the_grader_reads_a_notebooks_cells_as_nbformat_does_without_importing_i
 
 @needs_sandbox
 def test_pyplot_imported_lazily_in_the_sandbox_still_draws_everywhere():
-    """The sandbox defers pyplot's import to its first use (it costs half a second of every submission):
-    a function that draws, ``matplotlib.pyplot`` reached through its package, and a module-level figure all
-    work as in a notebook, and a cell that only imports pyplot does not pay for it."""
+    """The sandbox defers the import of matplotlib and pyplot to their first use (they cost about half a second of
+    CPU of every submission): a function that draws, ``matplotlib.pyplot`` reached through its package, another
+    submodule imported while matplotlib waits (one that matplotlib's own code imports too), and a module-level
+    figure all work as in a notebook, and a cell that only imports them does not pay for it."""
     cells = [(0, "import sys\nimport matplotlib.pyplot as plt\nimport matplotlib\n"
-                 "LOADED_AT_IMPORT = 'matplotlib.figure' in sys.modules"),
-             (1, "fig0 = matplotlib.pyplot.figure()\nfig0.gca().plot([1, 2, 3])"),
+                 "LOADED_AT_IMPORT = 'matplotlib.figure' in sys.modules or 'matplotlib.rcsetup' in sys.modules"),
+             (1, "import matplotlib.colors as mcolors\nRED = mcolors.to_rgb('red')[0]\n"
+                 "ONE_MODULE = mcolors is sys.modules['matplotlib.colors'] is matplotlib.colors is matplotlib.cm.colors\n"
+                 "fig0 = matplotlib.pyplot.figure()\nfig0.gca().plot([1, 2, 3])"),
              (2, "def f():\n    fig, ax = plt.subplots()\n    line, = ax.plot([0.0, 2.0], [1.0, 5.0])\n"
                  "    assert matplotlib.pyplot is plt and plt.gcf() is fig\n"
-                 "    return float(line.get_ydata()[1] + 10 * LOADED_AT_IMPORT + len(fig0.axes[0].lines) - 1)")]
+                 "    return float(RED * line.get_ydata()[1] + 10 * LOADED_AT_IMPORT + 10 * (not ONE_MODULE)\n"
+                 "                 + len(fig0.axes[0].lines) - 1)")]
     tests, notes = grade_cells(cells, 3, [Task("t", "f", 1, [Case((), 5.0, "the drawn value")], scalar=True)])
     assert notes == [] and tests[0]["score"] == 1.0, (tests, notes)
 
