@@ -416,6 +416,15 @@ def main(result_fd, args_fd):
     harness.sweep()                                  # processes that cells left behind
     reset_hooks()
     harness.run_tasks(module.__dict__)
+    # Everything is sent: leave without Python's clean-up (tearing down NumPy's modules and a last collection cost
+    # about 20 ms of CPU, which the grader, about to end the sandbox, waits for in vain). What the code printed is
+    # written out first.
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(0)
 
 
 if __name__ == "__main__":

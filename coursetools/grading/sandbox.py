@@ -623,7 +623,7 @@ def sandbox_status():
     lease = UidLease() if os.geteuid() == 0 else None
     try:
         cmd = bwrap_command(lease.uid if lease else None, 1, filt) + [
-            sys.executable, "-I", "-c", "import gc; gc.disable(); import os, numpy, nnkit; print(os.getuid())"]
+            sys.executable, "-I", "-c", "import gc; gc.disable(); import os, numpy, nnkit; print(os.getuid(), flush=True); os._exit(0)"]
         try:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, pass_fds=[filt])
         except (OSError, subprocess.TimeoutExpired) as exc:
