@@ -36,9 +36,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
-import polib
-
 from coursetools.paths import REPO
 
 FOLDERS = ("lessons", "solutions")
@@ -67,6 +64,7 @@ def translator(lang, domain="coursetools"):
         table = {}
         path = REPO / "i18n" / lang / f"{domain}.po"
         if lang != "en" and path.exists():
+            import polib
             table = {e.msgid: e.msgstr for e in polib.pofile(str(path), wrapwidth=0)
                      if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
 
@@ -229,12 +227,14 @@ def catalogue_path(lang, notebook):
 
 def source_entries(notebook):
     """(cell id, English source) of every cell of a notebook that needs a translation, in order."""
+    import nbformat
     nb = nbformat.read(REPO / notebook, as_version=4)
     return [(cell.id, cell.source) for cell in nb.cells if needs_translation(cell)]
 
 
 def load_catalogue(lang, notebook):
     """The catalogue of a notebook as a polib.POFile (a new, empty one when there is no file yet)."""
+    import polib
     path = catalogue_path(lang, notebook)
     if path.exists():
         return polib.pofile(str(path), wrapwidth=0)
@@ -249,6 +249,7 @@ def merge(po, notebook):
     """Bring the catalogue ``po`` (in memory) up to date with the English notebook: new cells get an empty
     entry, changed cells are marked fuzzy (previous msgid kept), entries of cells that are gone become
     obsolete. Returns (new, changed, obsolete) counts; nothing is written."""
+    import polib
     old = {entry.msgctxt: entry for entry in po if not entry.obsolete}
     new = changed = 0
     wanted = source_entries(notebook)
@@ -341,6 +342,7 @@ def translate_notebook(nb, po, lang, notebook, allow_incomplete=False):
     repository) from its catalogue ``po``: translated cell sources (their notebook paths pointed at this
     edition's notebooks, ``edition_paths``), the set_language line, metadata language; outputs and execution counts cleared (the built notebook is executed afterwards). Raises
     IncompleteTranslation listing the cells without a translation, unless ``allow_incomplete``."""
+    import nbformat
     import copy
     missing = missing_entries(po, notebook)
     if missing and not allow_incomplete:
@@ -381,6 +383,7 @@ def built_source(nb):
 def compile_nnkit_messages(lang, check=False):
     """i18n/<lang>/nnkit.po -> nnkit/locale/<lang>/LC_MESSAGES/nnkit.mo (polib). Returns True when the .mo
     was (check: would be) changed."""
+    import polib
     po_path = REPO / "i18n" / lang / "nnkit.po"
     mo_path = REPO / "nnkit" / "locale" / lang / "LC_MESSAGES" / "nnkit.mo"
     if not po_path.exists():
@@ -402,6 +405,8 @@ def build(lang, allow_incomplete=False, execute=True, force=False, folders=FOLDE
     """Build the translated notebooks (see the module's docstring). Returns the built paths that changed.
     Raises IncompleteTranslation (all incomplete catalogues listed) before anything is written, unless
     ``allow_incomplete``."""
+    import nbformat
+    import polib
     from .exercises import build_exercises
     compile_nnkit_messages(lang)
     plans, problems = [], []

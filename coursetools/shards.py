@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from .grading.results import write_new
-from .grading.core import student_names
+from .grading.submissions import student_names
 
 RECORD = "shard.json"
 FORMAT = 1

@@ -7,6 +7,7 @@ exactly those, each translated whole. Real wrong Japanese submissions are then g
 may be left in English."""
 import ast
 import copy
+import functools
 import re
 import string
 
@@ -21,6 +22,12 @@ from coursetools.i18n import FEEDBACK_SOURCES, feedback_templates, translator
 from coursetools.paths import REPO
 
 CATALOGUE = REPO / "i18n" / "ja" / "coursetools.po"
+
+
+@functools.lru_cache(maxsize=None)
+def _tasks(exercise):
+    """The hidden tests of an exercise, loaded once for this file's tests (some load MNIST or train a model)."""
+    return load_exercise(exercise)
 
 
 def _fields(text):
@@ -149,7 +156,7 @@ def test_every_hidden_text_reads_japanese(exercise):
     """At run time too: every task name, case description and accepted-values text of each hidden test file comes
     out Japanese (through the same line-by-line translation the grader uses)."""
     tr = translator("ja")
-    tasks = load_exercise(exercise)
+    tasks = _tasks(exercise)
     names = _code_names(tasks)
     left = []
     for task in tasks:
@@ -203,7 +210,7 @@ def graded_ja():
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "loss":
             cell.source = cell.source.replace("return 0.5 * float(r @ r)", "return float(r @ r)")
-    grader = Grader("02_least_squares", lang="ja")
+    grader = Grader("02_least_squares", lang="ja", tasks=_tasks("02_least_squares"))
     wrong = grader.grade_data(nbformat.writes(nb).encode())
     exercise = (REPO / "exercises" / "ja" / "02_least_squares.ipynb").read_bytes()
     return grader, wrong, grader.grade_data(exercise)
@@ -211,7 +218,7 @@ def graded_ja():
 
 def test_japanese_feedback_for_the_same_hidden_tests(graded_ja):
     grader, wrong, empty = graded_ja
-    assert any("set_language" in c.source for c in grader.sources("ja"))      # the Japanese exercise's cells
+    assert any("set_language" in c["source"] for c in grader.sources("ja"))      # the Japanese exercise's cells
     assert wrong["score"] == wrong["max_score"] - 1              # only the loss task lost
     loss = wrong["tests"][0]["output"]
     assert loss.startswith("非公開のチェック 3 個のうち 0 個に合格しました。")
@@ -244,7 +251,7 @@ def graded_broken(request):
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
     assert right in cell.source
     cell.source = cell.source.replace(right, wrong)
-    grader = Grader(exercise, lang="ja")
+    grader = Grader(exercise, lang="ja", tasks=_tasks(exercise))
     english = grader._grade_data(nbformat.writes(nb).encode(), "ja")     # the English feedback, before translation
     english.pop("_crashed", None)
     k = next(k for k, t in enumerate(grader.tasks) if grade_id in (t.func, t.shown))

@@ -59,6 +59,14 @@ def test_the_split_is_the_same_in_every_python_process():
     assert len(outs) == 1
 
 
+def test_the_shard_tools_start_without_the_grader():
+    # select_shard and merge only read file names and results: they must not pay for NumPy and the sandbox's code
+    # (about 0.2 s of CPU in every process of a job array)
+    code = "import sys, coursetools.shards; print(sorted({'numpy', 'coursetools.grading.core'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert out.strip() == "[]", out
+
+
 def test_names_that_clean_to_the_same_student_travel_together():
     # Anna, anna, ánna clean to anna: in one run none keeps the plain name (each gets its file name's hash);
     # graded apart, a shard with only one of them would call it anna
