@@ -8,6 +8,7 @@ matches the prepared notebook's slide metadata, math renders once, widgets rende
 with all their parts visible (lesson 6's drawing grid and probability bars, lesson 1's black pixels,
 icon fonts, labels not cut, progress bars with a bar). Screenshots of every slide go to build/screenshots/.
 """
+import errno
 import fcntl
 import os
 import re
@@ -147,6 +148,27 @@ def test_prepare_splits_long_code():
     pieces = [c for c in prepared.cells if c.cell_type == "code"]
     assert len(pieces) >= 3 and all(len(c.source.split("\n")) * slides.CODE_LINE < slides.BUDGET for c in pieces)
     assert "\n".join(c.source for c in pieces).split("\n") == code.source.split("\n"), "code lost or reordered"
+
+
+def test_assets_are_linked_or_copied_never_written_through(tmp_path, monkeypatch):
+    """slides._link: a hard link where it can (same file), a copy where it cannot (another disk); a file already at
+    the destination is replaced, and whatever that file was linked to (the npm cache) stays as it was."""
+    src, cached = tmp_path / "new.js", tmp_path / "cache.js"
+    src.write_text("new")
+    cached.write_text("as npm wrote it")
+    dst = tmp_path / "deck" / "asset.js"
+    dst.parent.mkdir()
+    os.link(cached, dst)                           # an earlier build's link into the cache
+    slides._link(src, dst)
+    assert dst.read_text() == "new" and dst.stat().st_ino == src.stat().st_ino
+    assert cached.read_text() == "as npm wrote it"
+
+    def no_links(a, b):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+    monkeypatch.setattr(slides.os, "link", no_links)
+    other = tmp_path / "deck" / "other.js"
+    slides._link(src, other)
+    assert other.read_text() == "new" and other.stat().st_ino != src.stat().st_ino
 
 
 def test_highlighted_code_is_passed_as_bleach_returns_it():
