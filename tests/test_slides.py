@@ -74,8 +74,8 @@ MEASURE = r"""() => {
 def deck():
     """deck(lesson stem) -> the path of that lesson's deck, built on first use into one folder per test
     process, where the slide assets are put once (slides.copy_assets: hard links into the npm cache). Each
-    lesson's tests are one unit of work for xdist (see conftest.work_unit), so every deck is built once, on the
-    worker that checks it."""
+    lesson's tests, both editions, are one unit of work for xdist (see conftest.work_unit), so every deck is
+    built once, on the worker that checks it."""
     if not shutil.which("npm") and not (slides.npm_cache() / ".complete").exists():
         pytest.skip("building slides needs npm once (apt-get install nodejs npm)")
     out = Path(tempfile.mkdtemp(prefix="nnkit-slides-"))
