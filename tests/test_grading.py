@@ -525,30 +525,6 @@ def test_the_grader_skips_visible_checks_and_the_showcase_cell_but_runs_everythi
     assert len(everything) == sum(c.cell_type == "code" for c in nbformat.reads(data.decode(), as_version=4).cells)
 
 
-def test_the_grader_reads_a_notebooks_cells_as_nbformat_does_without_importing_it():
-    """Version-4 notebooks are read with the json module (nbformat's import and schema cost about 0.2 s of CPU in
-    every grading process): the same cells as nbformat's reader, multi-line sources joined; other versions go
-    through nbformat's conversion; anything else is refused."""
-    for path in (REPO / "solutions" / "06_backprop_mnist.ipynb", REPO / "exercises" / "ja" / "02_least_squares.ipynb"):
-        ours = submissions.read_cells(path.read_text(encoding="utf-8"))
-        theirs = nbformat.read(str(path), as_version=4).cells
-        assert [(c["cell_type"], c["source"], c["metadata"]) for c in ours] == \
-            [(c["cell_type"], c["source"], c["metadata"]) for c in theirs] and len(ours) > 10
-        assert any("\n" in c["source"] for c in ours)
-    old = nbformat.writes(notebook(), version=3)                # a version-3 notebook is converted
-    assert [c["source"] for c in submissions.read_cells(old) if c["cell_type"] == "code"] == \
-        [c.source for c in notebook().cells if c.cell_type == "code"]
-    code = subprocess.run([sys.executable, "-c", "import sys; from coursetools.grading import core, submissions; "
-                           f"submissions.read_cells(open({str(REPO / 'solutions' / '02_least_squares.ipynb')!r}).read()); "
-                           "print(sorted({'nbformat', 'jsonschema', 'polib'} & set(sys.modules)))"],
-                          capture_output=True, text=True, cwd=REPO)
-    assert code.stdout.strip() == "[]", code.stdout + code.stderr
-    for text in ('{"nbformat": 4, "cells": [5]}', "[1, 2]", "{ not json"):
-        with pytest.raises(Exception):
-            submissions.read_cells(text)
-
-
-@needs_sandbox
 def test_pyplot_imported_lazily_in_the_sandbox_still_draws_everywhere():
     """The sandbox defers the import of matplotlib and pyplot to their first use (they cost about half a second of
     CPU of every submission): a function that draws, ``matplotlib.pyplot`` reached through its package, another

@@ -16,8 +16,7 @@ from . import protocol, results
 from .judge import judge
 from .runner import Cancelled, run_submission
 from .sandbox import Child, Isolation, Limits
-from .submissions import (SubmissionError, data_language, notebook_cells, read_cells, read_submission,
-                          student_names)
+from .submissions import SubmissionError, data_language, notebook_cells, read_submission, student_names
 from .tasks import N_, load_exercise
 from ..i18n import translator
 from ..paths import REPO
@@ -32,6 +31,7 @@ def _source_cells(exercise, hidden_dir, source, lang="en"):
     course's own ``exercises/<exercise>.ipynb`` (or ``<hidden>/<exercise>.ipynb`` with --hidden; for another
     language than English ``<lang>/<exercise>.ipynb`` in that folder when there is one), or ``source``; None
     when there is none."""
+    import nbformat
     if source is None:
         folder = Path(hidden_dir) if hidden_dir else REPO / "exercises"
         translated = folder / lang / f"{exercise}.ipynb"
@@ -39,7 +39,7 @@ def _source_cells(exercise, hidden_dir, source, lang="en"):
     source = Path(source)
     if not source.is_file():
         return None
-    return read_cells(source.read_text(encoding="utf-8"))
+    return list(nbformat.read(str(source), as_version=4).cells)
 
 
 class Grader:

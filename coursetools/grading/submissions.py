@@ -2,7 +2,6 @@
 special files, at most 20 MB), its code cells with the provided (locked) cells put back from the course's
 own exercise notebook, and each student's name in the gradebook."""
 import hashlib
-import json
 import os
 import stat
 import unicodedata
@@ -59,27 +58,6 @@ def _nbgrader(cell):
     return meta if isinstance(meta, dict) else {}
 
 
-def read_cells(text):
-    """The cells of a notebook, given as its JSON text, as nbformat's reader gives them in version 4: a list of
-    dicts, each cell's source one string. A version-4 notebook is read with the json module: nbformat gives the
-    same cells, but importing it and compiling its schema (whose check only logs a warning) cost about 0.2 s of
-    CPU in every grading process. Other versions go through nbformat, which converts them. Raises an exception
-    when the text is not a notebook."""
-    nb = json.loads(text)
-    if isinstance(nb, dict) and nb.get("nbformat") == 4 and isinstance(nb.get("cells"), list):
-        cells = []
-        for c in nb["cells"]:
-            if not isinstance(c, dict):
-                raise ValueError("a cell is not a JSON object")
-            source = c.get("source")
-            if isinstance(source, list) and all(isinstance(line, str) for line in source):
-                c = dict(c, source="".join(source))     # the file's multi-line form, as nbformat joins it
-            cells.append(c)
-        return cells
-    import nbformat
-    return list(nbformat.reads(text, as_version=4).cells)
-
-
 def restore_locked(cells, source_cells):
     """Put back the provided cells, as nbgrader's overwrite step does: every locked code cell of the source
     notebook (``nbgrader.locked`` and not a solution) replaces the submission's cell of the same
@@ -133,8 +111,10 @@ def notebook_cells(data, source_cells=None):
     cells, markdown included, as a learner counts them; source) with IPython magics and shell lines
     commented out. With ``source_cells`` (the exercise notebook's cells), provided cells are restored and
     the cells of ``not_graded_ids`` are left out (they cost time and decide nothing)."""
+    import nbformat
     try:
-        cells = read_cells(data.decode("utf-8"))
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        cells = list(nb.cells)
     except Exception as exc:
         raise SubmissionError(N_("This file could not be read as a notebook ({error}). Submit the .ipynb file that "
                                  "Jupyter saved.", error=type(exc).__name__)) from None
