@@ -15,15 +15,26 @@ from .paths import REPO
 
 # requirements.txt: everything below this line is for instructors and tests, not for learners
 INSTRUCTOR_SECTION = "# --- instructors and tests"
+# The learners' requirements.txt opens with this instead of the repository's header (which speaks of the
+# instructors' tools and coursetools, both left out of the release).
+STUDENT_HEADER = """\
+# The course's pinned environment. Needs Python 3.11 or newer (numpy 2.4 and matplotlib 3.11 do).
+# `pip install -r requirements.txt` installs what the lessons and exercises use, and the course's package
+# nnkit in editable mode (the last line), so every notebook can simply `import nnkit`.
+"""
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "STUDENT_README.md"
 
 
 def student_requirements(text):
-    """The repository's requirements.txt -> the learners' one (the instructor section dropped)."""
+    """The repository's requirements.txt -> the learners' one: the learners' header (STUDENT_HEADER) instead
+    of the repository's opening comment, the instructor section dropped, nnkit installed by the last line."""
     if INSTRUCTOR_SECTION not in text:
         raise ValueError(f"requirements.txt has no line starting with {INSTRUCTOR_SECTION!r}: "
                          "the release cannot tell learners' packages from the instructors'.")
-    return text.split(INSTRUCTOR_SECTION)[0].rstrip() + "\n-e .\n"
+    lines = text.split(INSTRUCTOR_SECTION)[0].rstrip().splitlines()
+    while lines and lines[0].startswith("#"):              # the repository's header
+        lines.pop(0)
+    return STUDENT_HEADER + "\n".join(lines) + "\n-e .\n"
 
 
 def student_pyproject(text):

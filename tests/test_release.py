@@ -113,3 +113,17 @@ def test_python_version_is_told_the_same_everywhere():
     for readme in (REPO / "README.md", REPO / "coursetools" / "templates" / "STUDENT_README.md"):
         text = readme.read_text()
         assert "Python 3.11 or newer" in text and "3.10" not in text, readme
+
+
+def test_the_learners_requirements_speak_of_what_they_install():
+    """The release's requirements.txt keeps every learner pin of the course's and says nothing of the tools it
+    leaves out (the repository's header speaks of the instructors' tools and coursetools)."""
+    from coursetools.release import INSTRUCTOR_SECTION, student_requirements
+    course = (REPO / "requirements.txt").read_text()
+    learners = student_requirements(course)
+    pins = [ln for ln in course.split(INSTRUCTOR_SECTION)[0].splitlines() if ln and not ln.startswith("#")]
+    assert [ln for ln in learners.splitlines() if ln and not ln.startswith("#")] == pins + ["-e ."]
+    comments = " ".join(ln for ln in learners.splitlines() if ln.startswith("#")).lower()
+    for word in ("coursetools", "instructor", "tests", "pytest", "nbval"):
+        assert word not in comments, f"the learners' requirements.txt speaks of {word!r}: {learners[:600]}"
+    assert "nnkit" in comments and "3.11" in comments
