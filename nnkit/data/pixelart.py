@@ -96,15 +96,16 @@ def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
 
     Inputs:
     - images: (N, 28, 28) greyscale images (other sizes work too), pixels 0..255 or already in [0, 1]
-      (if any value is above 1, all are divided by 255).
+      (if any value is above 1, the pixels are read as 0..255: the block means are divided by 255).
     - size: (H, W) of the pixel art, default (8, 8).
     - threshold: the mean ink (between 0 and 1) from which a pixel is black, default 0.35.
     - crop: pixels cut from every side first, default 4.
     Returns an int64 array (N, H, W) of 0 (white) and 1 (black).
 
     MNIST digits sit in the central 20x20 of their 28x28 image, so ``crop`` pixels are first cut from
-    every side. Each output pixel is the mean of a block of the remaining pixels (padded to a multiple of
-    the output size); it is black (1) where that mean, scaled to [0, 1], is at least ``threshold``.
+    every side. Each output pixel is the mean of a block of the remaining pixels (padded with zeros to a
+    multiple of the output size: 20x20 -> 24x24, blocks of 3x3 for the default 8x8); it is black (1) where
+    that mean, scaled to [0, 1] (divided by 255 for pixels 0..255), is at least ``threshold``.
     """
     images = check_array(images, "images", ndim=3, where="mnist_as_pixel_art")
     if crop:
@@ -116,13 +117,12 @@ def mnist_as_pixel_art(images, size=(8, 8), threshold=0.35, crop=4):
     if H < 1 or W < 1 or H > images.shape[1] or W > images.shape[2]:
         raise ShapeError(tr("mnist_as_pixel_art: size must be between (1, 1) and {shape}, got {size}.",
                             shape=images.shape[1:], size=size))
-    x = images.astype(np.float64)
-    if x.max(initial=0) > 1.0:
-        x = x / 255.0
-    ph, pw = -x.shape[1] % H, -x.shape[2] % W
-    x = np.pad(x, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2)))
+    ph, pw = -images.shape[1] % H, -images.shape[2] % W
+    x = np.pad(images, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2)))   # zero borders, same dtype
     bh, bw = x.shape[1] // H, x.shape[2] // W
-    means = x.reshape(len(x), H, bh, W, bw).mean(axis=(2, 4))
+    means = x.reshape(len(x), H, bh, W, bw).mean(axis=(2, 4), dtype=np.float64)     # (N, H, W) block means
+    if images.max(initial=0) > 1.0:
+        means /= 255.0           # pixels 0..255: mean(pixels) / 255 = mean(pixels / 255), a value in [0, 1]
     return (means >= threshold).astype(np.int64)
 
 
