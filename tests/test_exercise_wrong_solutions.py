@@ -137,11 +137,10 @@ def _reaches(exercise):
 
 
 @functools.lru_cache(maxsize=None)
-def _packs(exercise, listname):
-    """The entries of the submissions module's list ``listname`` in packs: [[entry number, ...], ...], filled
-    in the list's order. A pack holds at most one entry per solution cell and per task, and never two whose
-    cells reach each other (_reaches): a task with a mistake of its own must not hide what another mistake
-    costs it."""
+def _clashes(exercise, listname):
+    """{entry number: the entries of the list ``listname`` it may not share a pack with}. Two entries clash if
+    they replace the same solution cell, belong to the same task, or either one's cells reach the other's
+    (_reaches): a task with a mistake of its own must not hide what another mistake costs it."""
     entries, reach = getattr(_submissions(exercise), listname), _reaches(exercise)
     task_cell = {k: _cell_of(exercise, t.func) for k, t in enumerate(_tasks(exercise))}
 
@@ -154,20 +153,52 @@ def _packs(exercise, listname):
         reach_b = reach.get(task_cell[tb], set()) | reach.get(cb, set()) | {cb, task_cell[tb]}
         return ca == cb or ta == tb or ca in reach_b or cb in reach_a
 
-    packs = []
-    for n in range(len(entries)):
-        k = next((i for i, pack in enumerate(packs) if not any(clash(n, m) for m in pack)), None)
-        if k is None:
-            packs.append([]); k = len(packs) - 1
-        packs[k].append(n)
-    return packs
+    return {n: {m for m in range(len(entries)) if m != n and clash(n, m)} for n in range(len(entries))}
+
+
+@functools.lru_cache(maxsize=None)
+def _packs(exercise, listname):
+    """The entries of the submissions module's list ``listname`` in packs: [[entry number, ...], ...], no two
+    entries of a pack clashing (_clashes). Fewest packs is colouring the clash graph; DSatur colours it: the
+    next entry is the one that already clashes with the most packs (then the one with most clashes, then the
+    first in the list), and it goes into the first pack it does not clash with. Nothing but the lists decides
+    the packs, so every run, test order and xdist worker gets the same ones; for the kept lists they are as
+    few as the largest set of mutually clashing entries allows (test_packs_are_few_and_keep_clashing_entries_apart)."""
+    clashes, pack_of = _clashes(exercise, listname), {}
+    while len(pack_of) < len(clashes):
+        n = min((m for m in clashes if m not in pack_of),
+                key=lambda m: (-len({pack_of[c] for c in clashes[m] if c in pack_of}), -len(clashes[m]), m))
+        closed = {pack_of[c] for c in clashes[n] if c in pack_of}
+        pack_of[n] = next(k for k in range(len(clashes)) if k not in closed)
+    return [[n for n in sorted(pack_of) if pack_of[n] == k] for k in range(max(pack_of.values(), default=-1) + 1)]
+
+
+def _largest_clash_set(clashes):
+    """The largest set of entries that clash with one another (Bron-Kerbosch with a pivot): no two of them may
+    share a pack, so no packing has fewer packs than it has entries."""
+    best = []
+
+    def grow(group, candidates, excluded):
+        nonlocal best
+        if not candidates and not excluded:
+            best = max(best, group, key=len)
+            return
+        pivot = max(candidates | excluded, key=lambda v: (len(candidates & clashes[v]), -v))
+        for n in sorted(candidates - clashes[pivot]):
+            grow(group + [n], candidates & clashes[n], excluded & clashes[n])
+            candidates, excluded = candidates - {n}, excluded | {n}
+
+    grow([], set(clashes), set())
+    return best
 
 
 @functools.lru_cache(maxsize=None)
 def _graded_pack(exercise, listname, k):
     """Grade pack ``k``: the solution's cells with each of the pack's entries in its own cell."""
     entries = getattr(_submissions(exercise), listname)
-    replace = {_cell_of(exercise, entries[n][0]): entries[n][2] for n in _packs(exercise, listname)[k]}
+    pack = _packs(exercise, listname)[k]
+    replace = {_cell_of(exercise, entries[n][0]): entries[n][2] for n in pack}
+    assert len(replace) == len(pack), f"two entries of {listname} pack {pack} replace the same cell: one goes ungraded"
     cells = _cells(_solution(exercise))
     assert set(replace) <= {g for g, _ in cells}, f"no solution cells {set(replace) - {g for g, _ in cells}}"
     return _grade(exercise, [replace.get(g, src) for g, src in cells])
@@ -236,3 +267,20 @@ def test_every_task_has_at_least_three_kept_wrong_submissions(exercise):
         counts[name] = counts.get(name, 0) + 1
     assert {t.name: counts.get(t.name, 0) for t in _tasks(exercise)} == {t.name: max(3, counts.get(t.name, 0))
                                                                          for t in _tasks(exercise)}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_packs_are_few_and_keep_clashing_entries_apart(exercise):
+    for listname in ("WRONG", "RIGHT"):
+        if not getattr(_submissions(exercise), listname, []):
+            continue
+        clashes, packs = _clashes(exercise, listname), _packs(exercise, listname)
+        assert sorted(n for pack in packs for n in pack) == sorted(clashes), f"{listname}: every entry in one pack"
+        for pack in packs:
+            together = [(n, m) for n in pack for m in pack if n < m and m in clashes[n]]
+            assert not together, f"{exercise} {listname}: clashing entries {together} share the pack {pack}"
+        largest = _largest_clash_set(clashes)
+        assert all(m in clashes[n] for n in largest for m in largest if n != m)
+        assert len(packs) == len(largest), (f"{exercise} {listname}: {len(packs)} packs, and the largest set of "
+                                            f"mutually clashing entries, {largest}, has {len(largest)}: look for a "
+                                            f"packing with fewer (rarely, a clash graph needs more)")
