@@ -56,7 +56,8 @@ WRONG = [
     ("train_softmax", "the bias overwritten instead of updated", _TRAIN.format(
         epochs="epochs", ret="W, b", update="            W -= lr * (X[idx].T @ G)\n            b = lr * G.sum(axis=0)"), 1.0),   # MNIST still passes
     ("train_softmax", "trains on the notebook's X_train instead of its arguments",
-     "X_train, y_train, _, _ = nnkit.load_mnist(flatten=True, normalize=True)\n\n\n"
+     "images, labels, _, _ = nnkit.load_mnist(flatten=True)\n"      # the notebook's own X_train (its mnist_data cell)
+     "X_train, y_train = images[:10000] / 255, labels[:10000]\n\n\n"
      + _TRAIN.replace("X[idx]", "X_train[idx]").replace("y[idx]", "y_train[idx]").format(
          epochs="epochs", ret="W, b", update="            W -= lr * (X_train[idx].T @ G)\n            b -= lr * G.sum(axis=0)"), 0.0),
     ("loss_at_zero", "a perfect start: 0", "def loss_at_zero(C):\n    return 0.0", 0.0),

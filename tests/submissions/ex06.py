@@ -74,7 +74,8 @@ WRONG = [
     ("train_mnist", "the biases overwritten instead of updated", _TRAIN.format(
         init=_HE, extra="", step="            params = [p - lr * g if p.ndim == 2 else -lr * g for p, g in zip(params, grads)]"), 1.0),   # still learns MNIST
     ("train_mnist", "trains on the notebook's X_train instead of its arguments",
-     "X_train, y_train, _, _ = nnkit.load_mnist(flatten=True, normalize=True)\n\n\n"
+     "images, labels, _, _ = nnkit.load_mnist(flatten=True)\n"      # the notebook's own X_train (its mnist_data cell)
+     "X_train, y_train = images[:10000] / 255, labels[:10000]\n\n\n"
      + _TRAIN.format(init=_HE, step=_STEP, extra="").replace("backward3(X[idx], y[idx]", "backward3(X_train[idx], y_train[idx]"), 0.0),
     ("linear_backward", "db summed with keepdims=True: shape (1, M)", "def linear_backward(dout, x, W):\n"
      "    return dout @ W.T, x.T @ dout, dout.sum(axis=0, keepdims=True)", 1.33),   # dx and dW right
