@@ -68,7 +68,7 @@ def pytest_collection_modifyitems(items):
 # tests) first, as xdist's own --dist loadscope does.
 LONGEST_FIRST = {
     "tests/test_release.py": 56,                  # a fresh venv and pip install
-    "tests/test_exercise_wrong_solutions.py": 49,   # the kept submissions, packed into 88 whole notebooks
+    "tests/test_exercise_wrong_solutions.py": 49,   # the kept submissions in 88 packs, and 7 references
     "tests/test_gradescope.py": 36,
     "lessons/06_backprop_mnist.ipynb": 34,
     "tests/test_grading.py": 31,
