@@ -4,7 +4,9 @@ figures are there, and the learning-rate slider responds. Also a first start exa
 `jupyter trust`, `jupyter labextension disable` and `jupyter lab` lines, with a fresh HOME and the network
 blocked): lesson 1 opens with the whole course in the file browser, its saved widgets show as widgets (not as
 `HBox(...)` text), no news pop-up appears, and the notebook is not marked modified (nor rewritten on disk)
-after its kernel has started. Every process started is stopped by its id."""
+after its kernel has started. Both tests share one headless Chromium, each in a fresh context of it (nothing of
+one test's page is seen by the other's); each starts a JupyterLab server of its own. Every process started is
+stopped by its id."""
 import json
 import os
 import re
@@ -21,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser import browser_context
+from browser import chromium
 from ports import jupyter_server_url
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,6 +117,21 @@ MODIFIED_AFTER_KERNEL_INFO = """async () => { const w = window.jupyterapp.shell.
     return w.context.model.dirty; }"""
 
 
+# Playwright's wait_for_function evaluates its condition at every frame unless told otherwise; measured on a page
+# of 60 cells while waiting 10 s: 0.7 s of Chromium's CPU so, 0.1 s when evaluated every 100 ms.
+POLL_MS = 100
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the tests of this file; each test opens a fresh context of it (cookies, storage
+    and cache of its own), so that nothing one test's page did is seen by the other's. Module scope, as in
+    test_slides.py: while Playwright's synchronous API is open an asyncio loop runs in this thread, which other
+    files' tests must not meet."""
+    with chromium() as b:
+        yield b
+
+
 @pytest.fixture
 def lab(tmp_path):
     nb = nbformat.read(str(LESSON), as_version=4)
@@ -135,7 +152,7 @@ def _readme_commands():
     return [shlex.split(p) for p in parts if p.startswith("jupyter ")]
 
 
-def test_first_start_as_the_readme_says(tmp_path):
+def test_first_start_as_the_readme_says(tmp_path, browser):
     commands = _readme_commands()
     lab_args = next(c[2:] for c in commands if c[1] == "lab")
     env = _fresh_env(tmp_path)
@@ -159,7 +176,7 @@ def test_first_start_as_the_readme_says(tmp_path):
         assert opened, "JupyterLab wrote no page for the browser to open"
         target = re.search(r'http-equiv="refresh" content="1;url=([^"]+)"', opened[0].read_text()).group(1)
         assert "/lab/tree/lessons/01_rule_based.ipynb?" in target, target
-        with browser_context(viewport=(1366, 768)) as ctx:
+        with browser.new_context(viewport={"width": 1366, "height": 768}) as ctx:
             outside = []
 
             def route(r):
@@ -174,11 +191,12 @@ def test_first_start_as_the_readme_says(tmp_path):
             page.set_default_timeout(60000)
             page.goto(target.replace("&amp;", "&"))
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-            page.wait_for_function(KERNEL, timeout=90000)
+            page.wait_for_function(KERNEL, timeout=90000, polling=POLL_MS)
             modified = page.evaluate(MODIFIED_AFTER_KERNEL_INFO)
             # the saved widgets drawn (the pixel grid has 64 buttons or more), and the file browser listed
             page.wait_for_function("""() => document.querySelectorAll('.jp-OutputArea .widget-gridbox button')
-                .length >= 64 && document.querySelectorAll('.jp-DirListing-itemName').length > 0""", timeout=60000)
+                .length >= 64 && document.querySelectorAll('.jp-DirListing-itemName').length > 0""", timeout=60000,
+                polling=POLL_MS)
             disabled = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent)"
                                      ".disabledExtensions || []")
             state = page.evaluate("""() => ({
@@ -206,21 +224,21 @@ def test_first_start_as_the_readme_says(tmp_path):
     assert lesson.read_bytes() == before, "opening the lesson rewrote the file"
 
 
-def test_run_all_cells_in_jupyterlab(lab):
+def test_run_all_cells_in_jupyterlab(lab, browser):
     url, token = lab
-    with browser_context(viewport=(1400, 900)) as ctx:
+    with browser.new_context(viewport={"width": 1400, "height": 900}) as ctx:
         page = ctx.new_page()
         page.set_default_timeout(60000)
         page.goto(f"{url}/lab/tree/{LESSON.name}?token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-        page.wait_for_function(KERNEL, timeout=90000)          # the kernel is up
+        page.wait_for_function(KERNEL, timeout=90000, polling=POLL_MS)          # the kernel is up
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         # Every code cell numbered. Lesson 2 runs in about 3 s (nbval); the bound is for a machine busy with other work.
         page.wait_for_function("""() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""", timeout=120000)
+        }""", timeout=120000, polling=POLL_MS)
         errors = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')]
             .map(o => o.innerText).filter(t => t.includes('Traceback') || /\\w+Error:/.test(t))""")
         assert errors == [], errors[:2]
@@ -235,7 +253,9 @@ def test_run_all_cells_in_jupyterlab(lab):
         page.locator(".widget-slider .noUi-handle").first.focus()
         for _ in range(20):
             page.keyboard.press("ArrowRight")
-        page.wait_for_function("(b) => document.querySelector('.widget-slider .widget-readout').innerText != b", arg=before)
+        page.wait_for_function("(b) => document.querySelector('.widget-slider .widget-readout').innerText != b", arg=before,
+                               polling=POLL_MS)
         page.wait_for_function("(s) => { const i = document.querySelector('.jupyter-widgets-output-area img, .widget-output img');"
-                               " return i && i.getAttribute('src') != s; }", arg=src_before, timeout=30000)
+                               " return i && i.getAttribute('src') != s; }", arg=src_before, timeout=30000,
+                               polling=POLL_MS)
         page.screenshot(path=str(REPO / "build" / "screenshots" / "jupyterlab_lesson02.png"))
