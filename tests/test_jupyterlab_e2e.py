@@ -50,9 +50,13 @@ def _descendants(pid):
 
 
 def _fresh_env(tmp_path):
-    """A first start: empty HOME, Jupyter config, data (the trust database) and runtime folders."""
+    """A first start: empty HOME, Jupyter config, data (the trust database) and runtime folders, and a temporary
+    folder of the test's own (the server leaves two empty folders in the temporary folder at every start: here
+    they go with the test's tmp_path, not into /tmp)."""
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     return dict(os.environ, HOME=str(tmp_path / "home"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
-                JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+                JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+                TMPDIR=str(tmp_path / "tmp"))
 
 
 @contextmanager
