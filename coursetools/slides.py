@@ -134,9 +134,9 @@ def copy_assets(out, log=None):
 def _copy_japanese_font(folder):
     """IPAexGothic (and its licence) from the matplotlib-fontja package into the decks' assets: the Japanese decks'
     text needs a font with kana and kanji, and a projector's laptop may have none (course.css loads it)."""
+    from nnkit.plotting import japanese_font_folder
     try:
-        from importlib.resources import files
-        fonts = files("matplotlib_fontja") / "fonts"
+        fonts = japanese_font_folder()          # found, not imported (its import changes matplotlib's settings)
     except ModuleNotFoundError:
         return
     folder.mkdir(parents=True, exist_ok=True)

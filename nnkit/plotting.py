@@ -10,6 +10,7 @@ Every figure of the lessons carries a description of its message for a reader wh
 """
 import html
 import logging
+from pathlib import Path
 
 import numpy as np
 
@@ -62,6 +63,18 @@ def use_course_style(dpi=100):
 JAPANESE_FONT = "IPAexGothic"
 
 
+def japanese_font_folder():
+    """The folder of matplotlib-fontja's font files (``ipaexg.ttf`` and its licence), found without importing the
+    package: its import calls ``japanize()``, which sets every later figure's font to IPAexGothic alone (no
+    subscript digits: "w₁" would lose its ₁). Returns a Path; ModuleNotFoundError when the package is missing."""
+    import importlib
+    import importlib.util
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None:
+        importlib.import_module("matplotlib_fontja")      # not installed: Python's own ModuleNotFoundError
+    return Path(spec.origin).parent / "fonts"
+
+
 class _OneWeightJapanese(logging.Filter):
     def filter(self, record):
         return not (JAPANESE_FONT in record.getMessage() and "Failed to find font weight" in record.getMessage())
@@ -74,10 +87,9 @@ def use_japanese_font():
     ``use_course_style`` and ``nnkit.set_language`` call it when nnkit speaks Japanese.
 
     Inputs: none. Returns the font file's path (the IPAexGothic that the matplotlib-fontja package installs)."""
-    from importlib.resources import files
     from matplotlib import font_manager
     plt = _plt()
-    path = str(files("matplotlib_fontja") / "fonts" / "ipaexg.ttf")
+    path = str(japanese_font_folder() / "ipaexg.ttf")
     if JAPANESE_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
     plt.rcParams["font.family"] = ["DejaVu Sans", JAPANESE_FONT]

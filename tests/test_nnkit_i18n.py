@@ -4,6 +4,8 @@ font the install brings (matplotlib-fontja's IPAexGothic), without missing glyph
 import ast
 import io
 import string
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -290,3 +292,31 @@ def test_a_figure_title_axis_label_and_legend_in_japanese():
     assert fig._suptitle.get_text() == "学習曲線"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("エポック", "損失")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["訓練", "検証"]
+
+
+def test_finding_the_japanese_font_changes_no_setting_and_subscripts_still_draw(tmp_path):
+    """matplotlib-fontja sets every later figure's font to IPAexGothic alone when it is imported, and IPAexGothic
+    has no subscript digits (x₁ would draw a box). The deck builder's copy of the font and use_japanese_font
+    find its file without importing it: the settings stay as they were, and "w₁ と w₂" draws without a missing
+    glyph. In a fresh Python, since the settings belong to the process."""
+    code = """
+import sys, warnings, pathlib, matplotlib
+matplotlib.use("Agg")
+import nnkit
+from coursetools import slides
+before = list(matplotlib.rcParams["font.family"])
+slides._copy_japanese_font(pathlib.Path(sys.argv[1]))
+assert (pathlib.Path(sys.argv[1]) / "ipaexg.ttf").exists()
+assert "matplotlib_fontja" not in sys.modules, "matplotlib_fontja was imported"
+assert list(matplotlib.rcParams["font.family"]) == before, matplotlib.rcParams["font.family"]
+nnkit.plotting.use_japanese_font()
+import matplotlib.pyplot as plt
+with warnings.catch_warnings():
+    warnings.simplefilter("error")
+    fig, ax = plt.subplots()
+    ax.set_title("w₁ と w₂ の重み")
+    fig.canvas.draw()
+print("drawn")
+"""
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and "drawn" in res.stdout, res.stderr[-2000:]
