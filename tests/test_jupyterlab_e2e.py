@@ -209,7 +209,7 @@ def test_first_start_as_the_readme_says(tmp_path, browser):
                 widgets: document.querySelectorAll('.jp-OutputArea .jupyter-widgets').length,
                 grid: document.querySelectorAll('.jp-OutputArea .widget-gridbox button').length,
                 reprs: [...document.querySelectorAll('.jp-OutputArea-output')]
-                    .filter(o => /^\\s*[HV]Box\\(children=/.test(o.innerText)).length,
+                    .filter(o => /^\\s*[HV]Box\\(children=/.test(o.textContent)).length,
                 toasts: [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText),
                 crumbs: (document.querySelector('.jp-BreadCrumbs') || {}).innerText,
                 listed: [...document.querySelectorAll('.jp-DirListing-itemName')].map(e => e.innerText)})""")
