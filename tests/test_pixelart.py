@@ -55,6 +55,7 @@ def test_mnist_as_pixel_art_is_the_exact_block_mean_rule(threshold):
     if threshold == 0.35:      # 0.35 * 2295 = 803.25 is 0.25 from any sum: float32 rounding cannot tip a block
         assert np.array_equal(mnist_as_pixel_art(X.astype(np.float32) / 255, threshold=threshold), expected)
 
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="size"):
         pixel_digits("5x5")
