@@ -138,3 +138,17 @@ def test_the_learners_requirements_speak_of_what_they_install():
     for word in ("coursetools", "instructor", "tests", "pytest", "nbval"):
         assert word not in comments, f"the learners' requirements.txt speaks of {word!r}: {learners[:600]}"
     assert "nnkit" in comments and "3.11" in comments
+
+
+def test_the_offline_install_brings_what_pip_builds_the_course_with():
+    """The README's offline install: ``pip download`` saves the requirements' wheels but not the build backend that
+    ``-e .`` needs (pyproject's build-system.requires), and ``pip install --no-index`` then cannot build nnkit. Tried
+    on 2026-12-06: without setuptools in the folder the offline install failed, with it the install passed."""
+    import tomllib
+    readme = (REPO / "README.md").read_text()
+    download = re.search(r"`(pip download -r requirements\.txt[^`]*)`", readme)
+    assert download, "the README's offline install (pip download) is gone"
+    words = shlex.split(download.group(1))
+    backend = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]
+    assert backend and all(req in words for req in backend), (download.group(1), backend)
+    assert "-e ." in (REPO / "requirements.txt").read_text().splitlines()      # why the backend is needed at all
