@@ -390,7 +390,15 @@ def main(argv=None):
     ap.add_argument("--out", default=None, help="output folder (default: build/slides, or build/slides/<lang>)")
     ap.add_argument("--lang", default="en", choices=["en", "ja"],
                     help="ja: the Japanese decks, from lessons/ja/ (built by `python -m coursetools i18n build`)")
+    ap.add_argument("--download-only", action="store_true",
+                    help="only fetch what the decks load (reveal.js, MathJax, ...: about 200 MB, with npm) into the cache, "
+                         "and stop: later builds on this machine need no network")
     a = ap.parse_args(argv)
+    if a.download_only:
+        if a.lessons or a.out:
+            ap.error("--download-only builds no deck: give it no lessons and no --out")
+        print(f"slide assets ready in {install_assets(log=lambda text: print(text, flush=True))}")
+        return 0
     for path in build(a.lessons, a.out, log=lambda text: print(text, flush=True), lang=a.lang):
         print(f"wrote {path}", flush=True)
     print("Open a deck in a browser (it works from file://, offline); press S for speaker notes.")

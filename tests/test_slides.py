@@ -376,3 +376,24 @@ def test_the_build_says_what_it_downloads_before_it_does(tmp_path, monkeypatch):
     heard.clear()
     slides.install_assets(log=log)               # second time: from the cache, and it says so
     assert heard and "cached copy" in heard[0][0]
+
+
+def test_download_only_fetches_the_assets_and_builds_nothing(tmp_path, monkeypatch, capsys):
+    """`python -m coursetools slides --download-only` (what .ci/run does before the tests): npm once into the cache,
+    no deck; a second call uses the cache; lessons or --out with it are refused."""
+    ran = tmp_path / "npm-ran"
+    fake = tmp_path / "npm"
+    fake.write_text(f"#!/bin/sh\nmkdir -p node_modules\necho ran >> {ran}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(slides, "npm_cache", lambda: tmp_path / "cache")
+    monkeypatch.setattr(slides.shutil, "which", lambda name: str(fake) if name == "npm" else None)
+    monkeypatch.setattr(slides, "build", lambda *a, **k: pytest.fail("--download-only built a deck"))
+    assert slides.main(["--download-only"]) == 0
+    assert ran.read_text() == "ran\n" and (tmp_path / "cache" / ".complete").exists()
+    assert slides.main(["--download-only"]) == 0 and ran.read_text() == "ran\n"      # from the cache
+    assert "cached copy" in capsys.readouterr().out
+    for extra in (["lessons/01_rule_based.ipynb"], ["--out", str(tmp_path / "decks")]):
+        with pytest.raises(SystemExit) as stop:
+            slides.main(["--download-only", *extra])
+        assert stop.value.code == 2
+    assert not (tmp_path / "decks").exists()
