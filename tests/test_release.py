@@ -48,6 +48,7 @@ def test_student_release_installs_and_runs_in_a_fresh_venv(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if ".venv" not in p)
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["UV_NATIVE_TLS"] = "1"          # the system's certificates, as pip uses them (a proxy's own CA included)
     pip_step = "pip install -r requirements.txt"
     assert install[:3] == ["python3 -m venv .venv", ". .venv/bin/activate", pip_step], install
     uv = shutil.which("uv", path=os.path.dirname(sys.executable)) or shutil.which("uv")
