@@ -23,6 +23,11 @@ matplotlib.use("Agg")          # tests never open windows
 sys.dont_write_bytecode = False
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# matplotlib's settings as every test must find them. Each test runs inside an rc_context (below), which undoes what
+# the test itself changes; this also catches what changes them outside any test (a module fixture, or a library whose
+# import sets them: matplotlib-fontja's import once set every later figure of a worker to one font).
+BASE_RC = matplotlib.rcParams.copy()
+
 collect_ignore_glob = ["**/*.ipynb"]
 PYTEST_OWN = "PYTEST_CURRENT_TEST"        # pytest changes it in every phase of every test
 # variables a library sets on its first import, whichever test imports it first (PyTorch's compiler cache)
@@ -45,6 +50,9 @@ def _no_state_left_behind():
             signal.signal(sig, h)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+    rc_changed = [] if dict.__eq__(matplotlib.rcParams, BASE_RC) else sorted(
+        k for k in BASE_RC if k != "backend" and matplotlib.rcParams.get(k) != BASE_RC[k])
+    dict.update(matplotlib.rcParams, {k: BASE_RC[k] for k in rc_changed})       # as rc_context puts them back
     changed = sorted(k for k in (set(env) | set(os.environ)) - ignored if env.get(k) != os.environ.get(k))
     moved = os.getcwd() != cwd
     for k in changed:
@@ -55,4 +63,6 @@ def _no_state_left_behind():
     os.chdir(cwd)
     assert not changed, f"the test changed the environment variables {changed}: use monkeypatch.setenv"
     assert not moved, "the test changed the working folder: use monkeypatch.chdir"
+    assert not rc_changed, (f"matplotlib's settings {rc_changed[:5]} were changed outside the test's rc_context (by a "
+                            "fixture, or by an import that sets them): put them back where they were changed")
     assert not moved_signals, f"the test left the handlers of {moved_signals} changed (programs it starts later inherit them)"
