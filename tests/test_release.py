@@ -5,9 +5,9 @@ serves the lessons and the exercises. The release holds no instructor code, and 
 
 One step is not run verbatim: the README's ``pip install -r requirements.txt`` is run as ``uv pip install -r
 requirements.txt`` (uv, pinned in the course's requirements, into the same ``.venv`` that the README's ``python3 -m
-venv .venv`` made). pip took 33 to 42 s of CPU for it (unpacking and byte-compiling 15,000 files), uv about
-1 s. What pip itself would add is checked elsewhere: ``.ci/run``
-installs the course's requirements, every learner pin among them, with pip on every CI run."""
+venv .venv`` made). pip took 33 to 42 s of CPU for it (unpacking and byte-compiling 15,000 files), uv about 1 s.
+What pip itself would add is checked elsewhere: ``.ci/run`` installs the course's requirements, every learner pin
+among them, with pip on every CI run."""
 import json
 import os
 import re
