@@ -67,7 +67,6 @@ def pytest_collection_modifyitems(items):
 # the order matters here, not the exact values), handed out first. Everything else follows, larger units (more
 # tests) first, as xdist's own --dist loadscope does.
 LONGEST_FIRST = {
-    "tests/test_release.py": 56,                  # a fresh venv and pip install
     "tests/test_exercise_wrong_solutions.py": 49,   # the kept submissions in 88 packs, and 7 references
     "tests/test_gradescope.py": 36,
     "lessons/06_backprop_mnist.ipynb": 34,
@@ -76,6 +75,7 @@ LONGEST_FIRST = {
     "tests/test_jupyterlab_e2e.py": 26,
     "tests/test_grading_user.py": 21,
     "tests/test_data.py": 18,
+    "tests/test_release.py": 18,                  # a fresh venv filled by uv, JupyterLab started (alone, evening)
     "lessons/ja/05_relu_nonlinearity.ipynb": 12,
     "lessons/05_relu_nonlinearity.ipynb": 12,
     "tests/test_figure_descriptions.py": 10,
