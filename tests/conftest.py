@@ -11,6 +11,7 @@ import signal
 import sys
 
 import matplotlib
+import numpy as np
 import pytest
 import threadpoolctl  # noqa: F401  (sets KMP_DUPLICATE_LIB_OK when imported: here, not inside the first test using it)
 
@@ -22,6 +23,14 @@ matplotlib.use("Agg")          # tests never open windows
 # sandboxes, course commands) inherit the environment unchanged.
 sys.dont_write_bytecode = False
 os.environ.setdefault("MPLBACKEND", "Agg")
+# NumPy without transparent huge pages, in this process and in every one the tests start (kernels, course commands;
+# the grading sandboxes set it themselves, coursetools.grading.sandbox.ENV). Where the kernel compacts memory on demand
+# for huge pages (THP "defrag=madvise", Debian's default), the first touch of every large array costs about ten
+# times more with them. On the 2-core test machine the whole suite spent 87 and 97 s of system time with NumPy's
+# default (two runs: 477.0 and 463.6 s of CPU in all) and 64 to 79 s without (four runs: 419.1 to 515.7 s in all, as
+# far apart as runs of the same code get there). A learner's kernel keeps NumPy's default.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+np._core.multiarray._set_madvise_hugepage(os.environ["NUMPY_MADVISE_HUGEPAGE"] != "0")   # NumPy came before this file
 
 # matplotlib's settings as every test must find them. Each test runs inside an rc_context (below), which undoes what
 # the test itself changes; this also catches what changes them outside any test (a module fixture, or a library whose

@@ -544,6 +544,18 @@ def test_pyplot_imported_lazily_in_the_sandbox_still_draws_everywhere():
 
 
 @needs_sandbox
+def test_numpy_asks_for_no_huge_pages_in_the_sandbox(monkeypatch):
+    """Student code's NumPy does not ask the kernel for transparent huge pages (sandbox.ENV), whatever the grader's
+    own environment says: the first touch of a large array costs about ten times less where the kernel compacts
+    memory for them on demand."""
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")           # the grader's setting does not reach the sandbox
+    cells = [(0, "import numpy\nADVISED = numpy._core.multiarray._get_madvise_hugepage()"),
+             (1, "def f():\n    return float(ADVISED)")]
+    tests, notes = grade_cells(cells, 2, [Task("t", "f", 1, [Case((), 0.0, "huge pages asked for")], scalar=True)])
+    assert tests[0]["score"] == 1.0 and notes == [], (tests, notes)
+
+
+@needs_sandbox
 def test_sandboxes_read_the_graders_decoded_mnist_instead_of_decompressing_it(monkeypatch, tmp_path):
     """Every sandbox reads the grader's decoded MNIST arrays (bound read-only), also when an older nnkit wrote
     them private (mode 600) and the sandbox runs as another user: decompressing and hashing 55 MB costs
