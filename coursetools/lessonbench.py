@@ -13,7 +13,8 @@ draws into an ipywidgets Output with clear_output(wait=True), nbclient sometimes
 only after its whole cell timeout: see the README, "Lessons on a busy machine").
 
 The kernels get this process's environment, so run it from a plain shell: under pytest-xdist the
-test set-up sets OPENBLAS_NUM_THREADS=1, which would hide what a learner's JupyterLab does.
+test set-up sets OPENBLAS_NUM_THREADS=1 and NUMPY_MADVISE_HUGEPAGE=0 (tests/conftest.py), which would hide
+what a learner's JupyterLab does.
 Set ``--env NAME=VALUE`` (repeatable) to compare settings, e.g. ``--env NNKIT_BLAS_THREADS=default``
 runs the lessons with NumPy's own BLAS threading instead of nnkit's one-thread limit.
 Timings on a shared machine are noisy: wrap the command in ``flock /tmp/bench.lock`` so that two
