@@ -25,7 +25,7 @@ sys.dont_write_bytecode = False
 os.environ.setdefault("MPLBACKEND", "Agg")
 # NumPy without transparent huge pages, in this process and in every one the tests start (kernels, course commands;
 # the grading sandboxes set it themselves, coursetools.grading.sandbox.ENV). Where the kernel compacts memory on demand
-# for huge pages (THP "defrag=madvise", Debian's default), the first touch of every large array costs about ten
+# for huge pages (THP "defrag=madvise", Linux's default), the first touch of every large array costs about ten
 # times more with them. On the 2-core test machine the whole suite spent 87 and 97 s of system time with NumPy's
 # default (two runs: 477.0 and 463.6 s of CPU in all) and 64 to 79 s without (four runs: 419.1 to 515.7 s in all, as
 # far apart as runs of the same code get there). A learner's kernel keeps NumPy's default.

@@ -26,6 +26,7 @@ import pytest
 
 
 import class02
+from installers import uv_executable
 from coursetools.gradescope import (ISOLATION_VAR, ROOT_VAR, UID_VAR, IsolationError, StudentUser, build_zip,
                                     grading_requirements)
 from coursetools.grading.sandbox import sandbox_status
@@ -102,15 +103,13 @@ PIP_LINE = '"$ROOT/venv/bin/python" -m pip install -q -r "$SRC/requirements.txt"
 
 def _install_with_uv(setup):
     """Rewrite the unpacked ``setup`` so that uv, not pip, installs the pins; each replaced line must be there once."""
-    uv = shutil.which("uv", path=os.path.dirname(sys.executable)) or shutil.which("uv")
-    assert uv, "uv is missing: pip install -r requirements.txt (the course's) installs it"
+    instead = {VENV_LINE: '"$PY" -m venv --without-pip "$ROOT/venv"',
+               PIP_LINE: f'{shlex.quote(uv_executable())} --quiet pip install --compile-bytecode '
+                         '-r "$SRC/requirements.txt" --python "$ROOT/venv/bin/python"'}
     lines = setup.read_text().split("\n")
-    for line in (VENV_LINE, PIP_LINE):
+    for line in instead:
         assert lines.count(line) == 1, f"setup.sh no longer has the line {line!r}: update this test"
-    setup.write_text("\n".join(
-        '"$PY" -m venv --without-pip "$ROOT/venv"' if ln == VENV_LINE else
-        f'{shlex.quote(uv)} --quiet pip install --compile-bytecode -r "$SRC/requirements.txt" --python "$ROOT/venv/bin/python"'
-        if ln == PIP_LINE else ln for ln in lines))
+    setup.write_text("\n".join(instead.get(ln, ln) for ln in lines))
 
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory):

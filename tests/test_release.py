@@ -21,6 +21,7 @@ import urllib.request
 
 
 from coursetools.paths import REPO
+from installers import uv_executable
 from ports import jupyter_server_url
 
 
@@ -51,8 +52,7 @@ def test_student_release_installs_and_runs_in_a_fresh_venv(tmp_path):
     env["UV_NATIVE_TLS"] = "1"          # the system's certificates, as pip uses them (a proxy's own CA included)
     pip_step = "pip install -r requirements.txt"
     assert install[:3] == ["python3 -m venv .venv", ". .venv/bin/activate", pip_step], install
-    uv = shutil.which("uv", path=os.path.dirname(sys.executable)) or shutil.which("uv")
-    assert uv, "uv is missing: pip install -r requirements.txt (the course's) installs it"
+    uv = uv_executable()
     steps = [f"{shlex.quote(uv)} --quiet {pip_step} --python .venv/bin/python" if s == pip_step else s for s in install]
     res = subprocess.run(["bash", "-c", " && ".join(steps)], cwd=out, env=env, capture_output=True, text=True,
                          timeout=600)

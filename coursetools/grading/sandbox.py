@@ -50,7 +50,7 @@ CGROUP_V2 = Path("/sys/fs/cgroup")
 CGROUP_PREFIX = "coursetools-grade-"
 SHM_MB = 16
 # The environment of student code. NUMPY_MADVISE_HUGEPAGE=0: NumPy does not ask the kernel for transparent huge pages
-# for its large arrays. Where the kernel then compacts memory on demand (Debian's default, THP "defrag=madvise"), the
+# for its large arrays. Where the kernel then compacts memory on demand (THP "defrag=madvise", Linux's default), the
 # first touch of a large array can cost ten times more: a fresh 172 MB array took 0.8 to 1.0 s of system time with
 # the advice and 0.07 to 0.1 s without, on the course's 2-core test machine. The numbers computed are the same.
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
