@@ -111,6 +111,7 @@ def _install_with_uv(setup):
         assert lines.count(line) == 1, f"setup.sh no longer has the line {line!r}: update this test"
     setup.write_text("\n".join(instead.get(ln, ln) for ln in lines))
 
+
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory):
     why = _why_not()

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 
 
@@ -145,7 +146,6 @@ def test_the_offline_install_brings_what_pip_builds_the_course_with():
     """The README's offline install: ``pip download`` saves the requirements' wheels but not the build backend that
     ``-e .`` needs (pyproject's build-system.requires), and ``pip install --no-index`` then cannot build nnkit. Tried
     on 2026-12-06: without setuptools in the folder the offline install failed, with it the install passed."""
-    import tomllib
     readme = (REPO / "README.md").read_text()
     download = re.search(r"`(pip download -r requirements\.txt[^`]*)`", readme)
     assert download, "the README's offline install (pip download) is gone"
